@@ -1,0 +1,317 @@
+/*
+ * vpcore.h: public interface of libcore, a vpopmail-compatible core
+ * (cdb auth module, vpopmail 5.4/5.6 on-disk formats).
+ *
+ * No PHP, no global state, no chdir/umask: every call takes the caller's
+ * configuration and an error struct the caller owns, so threads may call
+ * concurrently with separate error structs.
+ *
+ * Return convention: 0 on success, a negative VA_* code on failure with
+ * err->code and err->msg filled in.  Lookups return 1 found / 0 not found /
+ * negative VA_* code, as tinycdb does.
+ */
+#ifndef VPCORE_H
+#define VPCORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VPCORE_VERSION "0.1.0"
+
+/* vpopmail's error codes (verror() texts live in vp_error.c). */
+enum {
+	VA_SUCCESS = 0,
+	VA_ILLEGAL_USERNAME = -1,
+	VA_USERNAME_EXISTS = -2,
+	VA_BAD_DIR = -3,
+	VA_BAD_U_DIR = -4,
+	VA_BAD_D_DIR = -5,
+	VA_BAD_V_DIR = -6,
+	VA_EXIST_U_DIR = -7,
+	VA_BAD_U_DIR2 = -8,
+	VA_SUBDIR_CREATION = -9,
+	VA_USER_DOES_NOT_EXIST = -10,
+	VA_DOMAIN_DOES_NOT_EXIST = -11,
+	VA_INVALID_DOMAIN_NAME = -12,
+	VA_DOMAIN_ALREADY_EXISTS = -13,
+	VA_COULD_NOT_MAKE_DOMAIN_DIR = -14,
+	VA_COULD_NOT_OPEN_QMAIL_DEFAULT = -15,
+	VA_CAN_NOT_MAKE_DOMAINS_DIR = -16,
+	VA_COULD_NOT_UPDATE_FILE = -17,
+	VA_CRYPT_FAILED = -18,
+	VA_COULD_NOT_OPEN_DOT_QMAIL = -19,
+	VA_BAD_CHAR = -20,
+	VA_SQWEBMAIL_PASS_FAIL = -21,
+	VA_BAD_UID = -22,
+	VA_NO_AUTH_CONNECTION = -23,
+	VA_MEMORY_ALLOC_ERR = -24,
+	VA_USER_NAME_TOO_LONG = -25,
+	VA_DOMAIN_NAME_TOO_LONG = -26,
+	VA_PASSWD_TOO_LONG = -27,
+	VA_GECOS_TOO_LONG = -28,
+	VA_QUOTA_TOO_LONG = -29,
+	VA_DIR_TOO_LONG = -30,
+	VA_CLEAR_PASSWD_TOO_LONG = -31,
+	VA_ALIAS_LINE_TOO_LONG = -32,
+	VA_NULL_POINTER = -33,
+	VA_INVALID_EMAIL_CHAR = -34,
+	VA_PARSE_ERROR = -35,
+	VA_CANNOT_READ_LIMITS = -36,
+	VA_CANNOT_READ_ASSIGN = -37,
+	VA_CANNOT_DELETE_CATCHALL = -55,
+	VA_PWSTR_EMPTY = -69,
+	VA_PWSTR_LENGTH = -70,
+	/* Codes below -100 are ours (spec 16.2): more precise than the originals. */
+	VA_INVALID_QUOTA = -101,     /* a quota string vsetuserquota would mangle */
+	VA_FILE_BUSY = -102,         /* lock not obtained within the timeout */
+	VA_CORRUPT_FILE = -103,      /* a data file does not parse */
+	VA_BAD_CONFIG = -104,        /* directory, uid or gid not acceptable */
+	VA_ALIAS_DOES_NOT_EXIST = -105,
+	VA_ALIAS_LINE_EXISTS = -106, /* exact duplicate delivery line */
+	VA_PROGRAM_ALIAS_DENIED = -107,
+	VA_INVALID_ALIAS_NAME = -108,
+	VA_INVALID_ALIAS_LINE = -109,
+	VA_PASSWD_CHANGE_DENIED = -110, /* NO_PASSWD_CHNG flag */
+	VA_WRONG_PASSWORD = -111,    /* auth: the only silent "no" besides unknown user */
+	VA_ACCOUNT_DISABLED = -112,  /* auth: a flag denies the requested service */
+	VA_NO_SPACE = -113           /* ENOSPC / EDQUOT while writing */
+};
+
+#define VP_MAX_PW_NAME 64
+#define VP_MAX_PW_DOMAIN 96
+#define VP_MAX_PW_PASS 128
+#define VP_MAX_PW_GECOS 64
+#define VP_MAX_PW_CLEAR_PASSWD 128
+#define VP_MAX_PW_DIR 160
+#define VP_MAX_PW_QUOTA 20
+#define VP_MAX_ALIAS_LINE 160
+/* vgetent reads 300-byte lines: never write a vpasswd line past this (spec 6.1). */
+#define VP_MAX_VPASSWD_LINE 298
+
+/* User flags, the vpasswd "gid" field (spec 6.7). */
+#define VP_NO_PASSWD_CHNG 0x01
+#define VP_NO_POP 0x02
+#define VP_NO_WEBMAIL 0x04
+#define VP_NO_IMAP 0x08
+#define VP_BOUNCE_MAIL 0x10
+#define VP_NO_RELAY 0x20
+#define VP_NO_DIALUP 0x40
+#define VP_V_USER0 0x80
+#define VP_V_USER1 0x100
+#define VP_V_USER2 0x200
+#define VP_V_USER3 0x400
+#define VP_NO_SMTP 0x800
+#define VP_QA_ADMIN 0x1000
+#define VP_V_OVERRIDE 0x2000
+#define VP_NO_SPAMASSASSIN 0x4000
+#define VP_DELETE_SPAM 0x8000
+#define VP_SA_ADMIN 0x10000
+#define VP_SA_EXPERT 0x20000
+#define VP_NO_MAILDROP 0x40000
+
+typedef struct vp_error {
+	int code;
+	char msg[256];
+} vp_error;
+
+enum vp_hash_scheme {
+	VP_HASH_SHA512 = 0, /* $6$, 5.6 default */
+	VP_HASH_MD5,        /* $1$, 5.4 default */
+	VP_HASH_SHA256,     /* $5$ */
+	VP_HASH_BCRYPT,     /* $2b$ */
+	VP_HASH_YESCRYPT    /* $y$ */
+};
+
+enum vp_reload_mode {
+	VP_RELOAD_NONE = 0, /* leave it to the operator */
+	VP_RELOAD_PIDFILE,  /* SIGHUP the pid written in reload_target */
+	VP_RELOAD_SVC       /* daemontools: 'h' into <reload_target>/supervise/control */
+};
+
+/* Everything a call needs to know about the installation; owned by the caller. */
+typedef struct vp_config {
+	const char *vpopmail_dir; /* vpopmail home: domains/, bin/vdelivermail */
+	const char *qmail_dir;    /* qmail root: users/, control/ */
+	uid_t uid;                /* owner of new domains (vpopmail user) */
+	gid_t gid;                /* group of new domains (vchkpw) */
+	int chown_files;          /* chown to uid:gid (only meaningful as root) */
+	int compat54;             /* 5.4 defaults: bounce-no-mailbox .qmail-default */
+	enum vp_hash_scheme hash_scheme;
+	int clear_passwords;      /* write the 8th vpasswd field */
+	int allow_program_aliases;
+	enum vp_reload_mode reload_mode;
+	const char *reload_target;
+	int lock_timeout_ms;      /* 0: 20000, as vpopmail's 10 x 2 s */
+} vp_config;
+
+/* ---- errors (vp_error.c) ---- */
+const char *vp_strerror(int code);                 /* vpopmail's verror() text */
+int vp_fail(vp_error *err, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;                                              /* fills err, returns code */
+int vp_fail_errno(vp_error *err, int code, const char *what, const char *path);
+void vp_error_clear(vp_error *err);
+
+/* ---- validation (vp_validate.c) ---- */
+/* Lowercases src into dst (size >= VP_MAX_PW_DOMAIN+1) and checks spec 3.1 + 15. */
+int vp_domain_normalize(const char *src, size_t len, char *dst, vp_error *err);
+/* Lowercases a user name into dst (size >= VP_MAX_PW_NAME+1), spec 6.2 + 15.1. */
+int vp_user_normalize(const char *src, size_t len, char *dst, vp_error *err);
+int vp_config_check(const vp_config *cfg, vp_error *err);
+
+/* ---- locking and atomic replacement (vp_file.c) ---- */
+typedef struct vp_lock {
+	int fd;
+} vp_lock;
+/* fcntl write lock on lockpath (created 0600), same files vpopmail locks. */
+int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, vp_error *err);
+void vp_lock_release(vp_lock *lock);
+
+/* A replacement file: tmp in the same dir, written, fsynced, renamed. */
+typedef struct vp_atomic {
+	int fd;
+	int failed;          /* a write failed: commit refuses */
+	int saved_errno;
+	mode_t mode;
+	char path[4096];
+	char tmp[4096];
+	char buf[8192];      /* write buffer */
+	size_t buflen;
+} vp_atomic;
+int vp_atomic_open(vp_atomic *a, const char *path, mode_t mode, vp_error *err);
+int vp_atomic_write(vp_atomic *a, const void *data, size_t len);  /* 0 / -1 */
+int vp_atomic_puts(vp_atomic *a, const char *s);
+int vp_atomic_flush(vp_atomic *a);                  /* before handing a->fd to cdb_make */
+/* owner: chown when cfg->chown_files and uid != (uid_t)-1. */
+int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err);
+void vp_atomic_abort(vp_atomic *a);
+/* Whole small file into malloc'd NUL-terminated buffer; 0 ok, -1 ENOENT, <-1 VA code. */
+int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err);
+int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
+                         mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err);
+int vp_mkdir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid, int chown_it);
+/* Recursively remove path, which must lie strictly inside `inside` (no symlink is followed). */
+int vp_remove_tree(const char *inside, const char *path, vp_error *err);
+int vp_path_join(char *dst, size_t size, const char *a, const char *b);
+
+/* ---- .dir-control hashing (vp_dircontrol.c) ---- */
+typedef struct vp_dir_control {
+	unsigned long cur_users;
+	int level_cur;
+	int level_max;
+	int level_start[3];
+	int level_end[3];
+	int level_mod[3];
+	int level_index[3];
+	char bucket[16];  /* "", "0", "0/7", "0/0/Q" */
+	int mod_line_bug; /* third mod written as the second, as vpopmail's reader does */
+} vp_dir_control;
+void vp_dirc_init(vp_dir_control *dc);
+int vp_dirc_parse(const char *data, size_t len, vp_dir_control *dc);   /* 0 / -1 */
+size_t vp_dirc_format(const vp_dir_control *dc, char *out, size_t size);
+void vp_dirc_inc(vp_dir_control *dc);  /* advance for one new entry */
+/* Locked read-modify-write of a .dir-control file; bucket of the new entry in out. */
+int vp_dirc_next(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
+                 char *bucket_out, size_t size, vp_error *err);
+int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_error *err);
+
+/* ---- qmail files (vp_qmail.c) ---- */
+typedef struct vp_domain_info {
+	char name[VP_MAX_PW_DOMAIN + 1];     /* as asked (lowercased) */
+	char realdomain[VP_MAX_PW_DOMAIN + 1];
+	char dir[VP_MAX_PW_DIR + 256];
+	uid_t uid;
+	gid_t gid;
+	int is_alias;
+} vp_domain_info;
+/* Lookup in users/cdb as vget_assign does (domain already normalised). */
+int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *out, vp_error *err);
+/* Sort key of spec 2.8 ("extract_domain"); assign lines drop the + and trailing -. */
+void vp_line_key(const char *line, size_t len, int is_assign, char *key, size_t size);
+/* Rebuild users/cdb from assign text, exactly as qmail-newu (caller holds assign lock). */
+int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_error *err);
+int vp_build_morercpthosts_cdb(const vp_config *cfg, const char *text, size_t len, vp_error *err);
+/* Add the domain (real or alias) to assign + users/cdb, rcpthosts or morercpthosts,
+ * virtualdomains, and remove it from locals: spec 2.1-2.5. Caller holds assign lock. */
+int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *realdomain,
+                        const char *dir, uid_t uid, gid_t gid, vp_error *err);
+/* Remove names from every qmail file (assign by "+name-:" prefix). Caller holds assign lock. */
+int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t count,
+                         vp_error *err);
+/* Names whose assign line points at realdomain (the real one first). malloc'd, free with vp_free_names. */
+int vp_assign_names_for(const vp_config *cfg, const char *realdomain, char ***names,
+                        size_t *count, vp_error *err);
+void vp_free_names(char **names, size_t count);
+/* Tell qmail-send to reread its control files; never fatal (returns 0 or -1). */
+int vp_qmail_reload(const vp_config *cfg);
+
+/* ---- domains (vp_domain.c) ---- */
+/* vadddomain(): dir may be NULL for cfg->vpopmail_dir; must equal it otherwise. */
+int vp_add_domain(const vp_config *cfg, const char *domain, const char *dir, uid_t uid, gid_t gid,
+                  vp_error *err);
+int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err);
+int vp_add_alias_domain(const vp_config *cfg, const char *alias, const char *real, vp_error *err);
+/* vaddaliasdomain CLI semantics: whichever of the two exists is the real one. */
+int vp_add_alias_domain_either(const vp_config *cfg, const char *a, const char *b, vp_error *err);
+/* vadddomain CLI: domain + postmaster (+ quota, + catch-all from bounce). */
+int vp_add_domain_ex(const vp_config *cfg, const char *domain, const char *password,
+                     const char *quota, const char *bounce, int apop, vp_error *err);
+/* Write <domaindir>/.qmail-default with "| <vpopmail>/bin/vdelivermail '' <action>". */
+int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const char *action,
+                           vp_error *err);
+
+/* ---- users (vp_user.c, vp_vpasswd.c, vp_password.c, vp_quota.c, vp_auth.c) ---- */
+typedef struct vp_user_entry {
+	char name[VP_MAX_PW_NAME + 1];
+	char passwd[VP_MAX_PW_PASS + 64];   /* crypted (may carry a {SCHEME} prefix) */
+	int uid_flag;                       /* field 3: 1 POP, 2 APOP */
+	unsigned long flags;                /* field 4: the gid bitmask */
+	char gecos[VP_MAX_PW_GECOS + 1];
+	char dir[VP_MAX_PW_DIR + 256];
+	char quota[VP_MAX_PW_QUOTA + 64];
+	char clear[VP_MAX_PW_CLEAR_PASSWD + 1];
+	int has_clear;                      /* an 8th field was present */
+} vp_user_entry;
+
+int vp_add_user(const vp_config *cfg, const char *user, const char *domain, const char *password,
+                const char *gecos, int apop, vp_error *err);
+int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_error *err);
+int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
+                    const char *password, vp_error *err);
+int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, const char *quota,
+                 vp_error *err);
+/* 0 authenticated; VA_USER_DOES_NOT_EXIST, VA_DOMAIN_DOES_NOT_EXIST, VA_WRONG_PASSWORD,
+ * VA_ACCOUNT_DISABLED are the expected "no"s; anything else is real trouble. */
+int vp_auth_user(const vp_config *cfg, const char *user, const char *domain,
+                 const char *password, vp_user_entry *out, vp_error *err);
+/* 1 found / 0 not found / <0 error; user and domain raw (normalised inside). */
+int vp_get_user(const vp_config *cfg, const char *user, const char *domain,
+                vp_user_entry *out, vp_domain_info *dom, vp_error *err);
+/* vsetuserquota's format_maildirquota, strict: 0 and normalised text, or VA_INVALID_QUOTA. */
+int vp_quota_normalize(const char *in, char *out, size_t size, vp_error *err);
+
+/* ---- aliases (vp_alias.c) ---- */
+typedef int (*vp_alias_line_cb)(void *ctx, const char *line, size_t len);
+typedef int (*vp_alias_name_cb)(void *ctx, const char *name);
+int vp_alias_add(const vp_config *cfg, const char *alias, const char *domain, const char *line,
+                 vp_error *err);
+int vp_alias_del(const vp_config *cfg, const char *alias, const char *domain, vp_error *err);
+int vp_alias_del_domain(const vp_config *cfg, const char *domain, vp_error *err);
+/* Lines of one alias in file order; a missing alias yields no lines and returns 0. */
+int vp_alias_get(const vp_config *cfg, const char *alias, const char *domain,
+                 vp_alias_line_cb cb, void *ctx, vp_error *err);
+/* Every alias, sorted as valias -s lists them: name_cb then its lines. */
+int vp_alias_get_all(const vp_config *cfg, const char *domain, vp_alias_name_cb name_cb,
+                     vp_alias_line_cb line_cb, void *ctx, vp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
