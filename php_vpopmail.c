@@ -1,0 +1,599 @@
+/*
+ * php_vpopmail.c: the PHP binding.  Each function parses its arguments,
+ * builds a vp_config from the INI settings, calls one libcore function and
+ * maps the result: false + E_WARNING + vpopmail_error() for failures,
+ * ValueError for NUL bytes and out-of-range ids.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "php.h"
+#include "php_ini.h"
+#include "ext/standard/info.h"
+#include "zend_attributes.h"
+#include "zend_exceptions.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "php_vpopmail.h"
+#include "vpcore.h"
+#include "vpopmail_arginfo.h"
+
+ZEND_DECLARE_MODULE_GLOBALS(vpopmail)
+
+PHP_INI_BEGIN()
+	STD_PHP_INI_ENTRY("vpopmail.directory", "/home/vpopmail", PHP_INI_SYSTEM, OnUpdateStringUnempty,
+	                  directory, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.qmail_dir", "/var/qmail", PHP_INI_SYSTEM, OnUpdateStringUnempty,
+	                  qmail_dir, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.uid", "", PHP_INI_SYSTEM, OnUpdateString, uid,
+	                  zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.gid", "", PHP_INI_SYSTEM, OnUpdateString, gid,
+	                  zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.password_scheme", "sha512", PHP_INI_SYSTEM, OnUpdateStringUnempty,
+	                  password_scheme, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.compat", "5.6", PHP_INI_SYSTEM, OnUpdateStringUnempty, compat,
+	                  zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.qmail_reload", "none", PHP_INI_SYSTEM, OnUpdateStringUnempty,
+	                  qmail_reload, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_BOOLEAN("vpopmail.clear_passwords", "0", PHP_INI_SYSTEM, OnUpdateBool,
+	                    clear_passwords, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_BOOLEAN("vpopmail.allow_program_aliases", "0", PHP_INI_SYSTEM, OnUpdateBool,
+	                    allow_program_aliases, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.lock_timeout", "20000", PHP_INI_SYSTEM, OnUpdateLong, lock_timeout,
+	                  zend_vpopmail_globals, vpopmail_globals)
+PHP_INI_END()
+
+/* A numeric id, a name looked up with the reentrant getpw*_r calls, or the default. */
+static bool resolve_id(const char *setting, const char *default_name, bool is_group, zend_long *out)
+{
+	const char *name = (setting && *setting) ? setting : default_name;
+	char *end;
+	long v = strtol(name, &end, 10);
+	if (*name && *end == '\0') {
+		*out = v;
+		return v > 0 && v <= 0x7fffffffL;
+	}
+	char buf[4096];
+	if (is_group) {
+		struct group gr, *res = NULL;
+		if (getgrnam_r(name, &gr, buf, sizeof buf, &res) == 0 && res) {
+			*out = (zend_long)res->gr_gid;
+			return true;
+		}
+	} else {
+		struct passwd pw, *res = NULL;
+		if (getpwnam_r(name, &pw, buf, sizeof buf, &res) == 0 && res) {
+			*out = (zend_long)res->pw_uid;
+			return true;
+		}
+	}
+	if (setting && *setting)
+		return false;
+	*out = 89; /* vpopmail's customary ids when no vpopmail user exists */
+	return true;
+}
+
+static int scheme_from_name(const char *name)
+{
+	static const struct { const char *name; enum vp_hash_scheme scheme; } map[] = {
+		{ "sha512", VP_HASH_SHA512 }, { "md5", VP_HASH_MD5 }, { "sha256", VP_HASH_SHA256 },
+		{ "bcrypt", VP_HASH_BCRYPT }, { "yescrypt", VP_HASH_YESCRYPT },
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strcasecmp(name, map[i].name) == 0)
+			return (int)map[i].scheme;
+	return -1;
+}
+
+static void set_error(const vp_error *err)
+{
+	VPOPMAIL_G(last_errno) = err->code;
+	snprintf(VPOPMAIL_G(last_error), sizeof VPOPMAIL_G(last_error), "%s",
+	         err->msg[0] ? err->msg : vp_strerror(err->code));
+}
+
+static void clear_error(void)
+{
+	VPOPMAIL_G(last_errno) = 0;
+	VPOPMAIL_G(last_error)[0] = '\0';
+}
+
+static void warn_error(const vp_error *err)
+{
+	set_error(err);
+	php_error_docref(NULL, E_WARNING, "%s", VPOPMAIL_G(last_error));
+}
+
+/* The configuration of this call; false (with the error set) on a bad INI value. */
+static bool load_config(vp_config *cfg, vp_error *err)
+{
+	zend_long uid, gid;
+	memset(cfg, 0, sizeof *cfg);
+	vp_error_clear(err);
+	cfg->vpopmail_dir = VPOPMAIL_G(directory);
+	cfg->qmail_dir = VPOPMAIL_G(qmail_dir);
+	if (!resolve_id(VPOPMAIL_G(uid), "vpopmail", false, &uid)) {
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.uid: unknown user %s", VPOPMAIL_G(uid));
+		return false;
+	}
+	if (!resolve_id(VPOPMAIL_G(gid), "vchkpw", true, &gid)) {
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.gid: unknown group %s", VPOPMAIL_G(gid));
+		return false;
+	}
+	cfg->uid = (uid_t)uid;
+	cfg->gid = (gid_t)gid;
+	cfg->chown_files = geteuid() == 0;
+	int scheme = scheme_from_name(VPOPMAIL_G(password_scheme));
+	if (scheme < 0) {
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.password_scheme: unknown scheme %s",
+		        VPOPMAIL_G(password_scheme));
+		return false;
+	}
+	cfg->hash_scheme = (enum vp_hash_scheme)scheme;
+	cfg->compat54 = strcmp(VPOPMAIL_G(compat), "5.4") == 0;
+	cfg->clear_passwords = VPOPMAIL_G(clear_passwords);
+	cfg->allow_program_aliases = VPOPMAIL_G(allow_program_aliases);
+	cfg->lock_timeout_ms = (int)MIN(MAX(VPOPMAIL_G(lock_timeout), 1), 600000);
+	const char *reload = VPOPMAIL_G(qmail_reload);
+	if (strncmp(reload, "pidfile:", 8) == 0) {
+		cfg->reload_mode = VP_RELOAD_PIDFILE;
+		cfg->reload_target = reload + 8;
+	} else if (strncmp(reload, "svc:", 4) == 0) {
+		cfg->reload_mode = VP_RELOAD_SVC;
+		cfg->reload_target = reload + 4;
+	} else if (strcmp(reload, "none") != 0) {
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.qmail_reload: expected none, pidfile:PATH or svc:DIR");
+		return false;
+	}
+	return vp_config_check(cfg, err) == 0;
+}
+
+/* Strings reach C as NUL-terminated: an embedded NUL would silently truncate. */
+static bool check_nul(zend_string *s, uint32_t arg)
+{
+	if (memchr(ZSTR_VAL(s), '\0', ZSTR_LEN(s))) {
+		zend_argument_value_error(arg, "must not contain any null bytes");
+		return false;
+	}
+	return true;
+}
+
+#define CHECK_STR(s, n) do { if (!check_nul((s), (n))) RETURN_THROWS(); } while (0)
+
+/* Run a libcore call that returns 0 or a VA code; false + warning on failure. */
+#define VP_CALL(call) do { \
+		vp_config cfg_; vp_error err_; \
+		clear_error(); \
+		if (!load_config(&cfg_, &err_)) { warn_error(&err_); RETURN_FALSE; } \
+		const vp_config *cfg = &cfg_; vp_error *err = &err_; \
+		if ((call) != 0) { warn_error(err); RETURN_FALSE; } \
+		RETURN_TRUE; \
+	} while (0)
+
+static bool check_id(zend_long id, uint32_t arg)
+{
+	if (id < -1 || id > 0x7fffffffL) {
+		zend_argument_value_error(arg, "must be between -1 and 2147483647");
+		return false;
+	}
+	return true;
+}
+
+PHP_FUNCTION(vpopmail_add_domain)
+{
+	zend_string *domain, *dir;
+	zend_long uid, gid;
+
+	ZEND_PARSE_PARAMETERS_START(4, 4)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(dir)
+		Z_PARAM_LONG(uid)
+		Z_PARAM_LONG(gid)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	CHECK_STR(dir, 2);
+	if (!check_id(uid, 3) || !check_id(gid, 4))
+		RETURN_THROWS();
+	VP_CALL(vp_add_domain(cfg, ZSTR_VAL(domain), ZSTR_VAL(dir), (uid_t)uid, (gid_t)gid, err));
+}
+
+PHP_FUNCTION(vpopmail_add_domain_ex)
+{
+	zend_string *domain, *passwd, *quota = NULL, *bounce = NULL;
+	bool apop = false;
+
+	ZEND_PARSE_PARAMETERS_START(2, 5)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(passwd)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(quota)
+		Z_PARAM_STR_OR_NULL(bounce)
+		Z_PARAM_BOOL(apop)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	CHECK_STR(passwd, 2);
+	if (quota)
+		CHECK_STR(quota, 3);
+	if (bounce)
+		CHECK_STR(bounce, 4);
+	VP_CALL(vp_add_domain_ex(cfg, ZSTR_VAL(domain), ZSTR_VAL(passwd), quota ? ZSTR_VAL(quota) : NULL,
+	                         bounce ? ZSTR_VAL(bounce) : NULL, apop, err));
+}
+
+static void del_domain(INTERNAL_FUNCTION_PARAMETERS)
+{
+	zend_string *domain;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	VP_CALL(vp_del_domain(cfg, ZSTR_VAL(domain), err));
+}
+
+PHP_FUNCTION(vpopmail_del_domain)
+{
+	del_domain(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_FUNCTION(vpopmail_del_domain_ex)
+{
+	del_domain(INTERNAL_FUNCTION_PARAM_PASSTHRU);
+}
+
+PHP_FUNCTION(vpopmail_add_alias_domain)
+{
+	zend_string *domain, *alias;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(alias)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	CHECK_STR(alias, 2);
+	VP_CALL(vp_add_alias_domain(cfg, ZSTR_VAL(alias), ZSTR_VAL(domain), err));
+}
+
+PHP_FUNCTION(vpopmail_add_alias_domain_ex)
+{
+	zend_string *olddomain, *newdomain;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(olddomain)
+		Z_PARAM_STR(newdomain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(olddomain, 1);
+	CHECK_STR(newdomain, 2);
+	VP_CALL(vp_add_alias_domain_either(cfg, ZSTR_VAL(newdomain), ZSTR_VAL(olddomain), err));
+}
+
+PHP_FUNCTION(vpopmail_add_user)
+{
+	zend_string *user, *domain, *password, *gecos = NULL;
+	bool apop = false;
+
+	ZEND_PARSE_PARAMETERS_START(3, 5)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(password)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR(gecos)
+		Z_PARAM_BOOL(apop)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(password, 3);
+	if (gecos)
+		CHECK_STR(gecos, 4);
+	VP_CALL(vp_add_user(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password),
+	                    gecos ? ZSTR_VAL(gecos) : "", apop, err));
+}
+
+PHP_FUNCTION(vpopmail_del_user)
+{
+	zend_string *user, *domain;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	VP_CALL(vp_del_user(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), err));
+}
+
+PHP_FUNCTION(vpopmail_passwd)
+{
+	zend_string *user, *domain, *password;
+	bool apop = false;
+
+	ZEND_PARSE_PARAMETERS_START(3, 4)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(password)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_BOOL(apop)
+	ZEND_PARSE_PARAMETERS_END();
+	(void)apop; /* vpopmail ignores it too: the POP/APOP field is left as it is */
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(password, 3);
+	VP_CALL(vp_set_password(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password), err));
+}
+
+PHP_FUNCTION(vpopmail_set_user_quota)
+{
+	zend_string *user, *domain, *quota;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(quota)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(quota, 3);
+	VP_CALL(vp_set_quota(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(quota), err));
+}
+
+PHP_FUNCTION(vpopmail_auth_user)
+{
+	zend_string *user, *domain, *password, *apop = NULL;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(3, 4)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(password)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(apop)
+	ZEND_PARSE_PARAMETERS_END();
+	(void)apop; /* ignored, as by vpopmail's vauth_user() */
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(password, 3);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	int rc = vp_auth_user(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password), NULL, &err);
+	if (rc == 0)
+		RETURN_TRUE;
+	/* The expected "no"s are silent, like password_verify(); real trouble warns. */
+	if (rc == VA_USER_DOES_NOT_EXIST || rc == VA_DOMAIN_DOES_NOT_EXIST ||
+	    rc == VA_WRONG_PASSWORD || rc == VA_ACCOUNT_DISABLED || rc == VA_ILLEGAL_USERNAME ||
+	    rc == VA_INVALID_DOMAIN_NAME || rc == VA_USER_NAME_TOO_LONG ||
+	    rc == VA_DOMAIN_NAME_TOO_LONG)
+		set_error(&err);
+	else
+		warn_error(&err);
+	RETURN_FALSE;
+}
+
+PHP_FUNCTION(vpopmail_alias_add)
+{
+	zend_string *user, *domain, *alias;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(alias)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(alias, 3);
+	VP_CALL(vp_alias_add(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(alias), err));
+}
+
+PHP_FUNCTION(vpopmail_alias_del)
+{
+	zend_string *user, *domain;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	VP_CALL(vp_alias_del(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), err));
+}
+
+PHP_FUNCTION(vpopmail_alias_del_domain)
+{
+	zend_string *domain;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	VP_CALL(vp_alias_del_domain(cfg, ZSTR_VAL(domain), err));
+}
+
+static int collect_line(void *ctx, const char *line, size_t len)
+{
+	add_next_index_stringl((zval *)ctx, line, len);
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_alias_get)
+{
+	zend_string *alias, *domain;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(alias)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(alias, 1);
+	CHECK_STR(domain, 2);
+	clear_error();
+	array_init(return_value);
+	if (!load_config(&cfg, &err) ||
+	    vp_alias_get(&cfg, ZSTR_VAL(alias), ZSTR_VAL(domain), collect_line, return_value, &err) != 0) {
+		/* The signature promises an array: the failure is the warning and the error state. */
+		zend_hash_clean(Z_ARRVAL_P(return_value));
+		warn_error(&err);
+	}
+}
+
+typedef struct alias_all_ctx {
+	zval *result;
+	zval current; /* the lines array of the alias being filled */
+} alias_all_ctx;
+
+static int collect_name(void *ctx, const char *name)
+{
+	alias_all_ctx *c = ctx;
+	zval lines;
+	array_init(&lines);
+	zval *slot = zend_symtable_str_update(Z_ARRVAL_P(c->result), name, strlen(name), &lines);
+	ZVAL_COPY_VALUE(&c->current, slot);
+	return 0;
+}
+
+static int collect_all_line(void *ctx, const char *line, size_t len)
+{
+	alias_all_ctx *c = ctx;
+	if (Z_TYPE(c->current) == IS_ARRAY)
+		add_next_index_stringl(&c->current, line, len);
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_alias_get_all)
+{
+	zend_string *domain;
+	vp_config cfg;
+	vp_error err;
+	alias_all_ctx ctx;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	clear_error();
+	array_init(return_value);
+	ctx.result = return_value;
+	ZVAL_UNDEF(&ctx.current);
+	if (!load_config(&cfg, &err) ||
+	    vp_alias_get_all(&cfg, ZSTR_VAL(domain), collect_name, collect_all_line, &ctx, &err) != 0) {
+		zend_hash_clean(Z_ARRVAL_P(return_value));
+		warn_error(&err);
+	}
+}
+
+PHP_FUNCTION(vpopmail_error)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	if (VPOPMAIL_G(last_errno) == 0)
+		RETURN_STRING(vp_strerror(0));
+	RETURN_STRING(VPOPMAIL_G(last_error));
+}
+
+PHP_FUNCTION(vpopmail_errno)
+{
+	ZEND_PARSE_PARAMETERS_NONE();
+	RETURN_LONG(VPOPMAIL_G(last_errno));
+}
+
+static PHP_GINIT_FUNCTION(vpopmail)
+{
+#if defined(COMPILE_DL_VPOPMAIL) && defined(ZTS)
+	ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+	memset(vpopmail_globals, 0, sizeof(*vpopmail_globals));
+}
+
+static PHP_MINIT_FUNCTION(vpopmail)
+{
+	REGISTER_INI_ENTRIES();
+	register_vpopmail_symbols(module_number);
+	return SUCCESS;
+}
+
+static PHP_MSHUTDOWN_FUNCTION(vpopmail)
+{
+	UNREGISTER_INI_ENTRIES();
+	return SUCCESS;
+}
+
+static PHP_RINIT_FUNCTION(vpopmail)
+{
+#if defined(COMPILE_DL_VPOPMAIL) && defined(ZTS)
+	ZEND_TSRMLS_CACHE_UPDATE();
+#endif
+	clear_error();
+	return SUCCESS;
+}
+
+static void info_writable(const char *label, const char *path)
+{
+	char hint[512];
+	if (access(path, W_OK) == 0)
+		snprintf(hint, sizeof hint, "yes (%s)", path);
+	else
+		snprintf(hint, sizeof hint, "no: %s is not writable by uid %ld; run PHP as root or the vpopmail user",
+		         path, (long)geteuid());
+	php_info_print_table_row(2, label, hint);
+}
+
+static PHP_MINFO_FUNCTION(vpopmail)
+{
+	vp_config cfg;
+	vp_error err;
+	char buf[256], path[4096];
+
+	php_info_print_table_start();
+	php_info_print_table_row(2, "vpopmail support", "enabled");
+	php_info_print_table_row(2, "Extension version", PHP_VPOPMAIL_VERSION);
+	php_info_print_table_row(2, "Core (libcore) version", VPCORE_VERSION);
+	php_info_print_table_row(2, "vpopmail directory", VPOPMAIL_G(directory));
+	php_info_print_table_row(2, "qmail directory", VPOPMAIL_G(qmail_dir));
+	if (load_config(&cfg, &err)) {
+		snprintf(buf, sizeof buf, "%ld:%ld (this process runs as %ld:%ld)", (long)cfg.uid,
+		         (long)cfg.gid, (long)geteuid(), (long)getegid());
+		php_info_print_table_row(2, "Domain owner uid:gid", buf);
+		php_info_print_table_row(2, "Password scheme", VPOPMAIL_G(password_scheme));
+		php_info_print_table_row(2, "Files chowned to the domain owner",
+		                         cfg.chown_files ? "yes" : "no (not running as root)");
+		info_writable("Can write the vpopmail tree", cfg.vpopmail_dir);
+		snprintf(path, sizeof path, "%s/users", cfg.qmail_dir);
+		info_writable("Can write users/assign", path);
+		snprintf(path, sizeof path, "%s/control", cfg.qmail_dir);
+		info_writable("Can write qmail control files", path);
+	} else {
+		php_info_print_table_row(2, "Configuration error", err.msg);
+	}
+	php_info_print_table_end();
+	DISPLAY_INI_ENTRIES();
+}
+
+zend_module_entry vpopmail_module_entry = {
+	STANDARD_MODULE_HEADER,
+	"vpopmail",
+	ext_functions,
+	PHP_MINIT(vpopmail),
+	PHP_MSHUTDOWN(vpopmail),
+	PHP_RINIT(vpopmail),
+	NULL,
+	PHP_MINFO(vpopmail),
+	PHP_VPOPMAIL_VERSION,
+	PHP_MODULE_GLOBALS(vpopmail),
+	PHP_GINIT(vpopmail),
+	NULL,
+	NULL,
+	STANDARD_MODULE_PROPERTIES_EX
+};
+
+#ifdef COMPILE_DL_VPOPMAIL
+#ifdef ZTS
+ZEND_TSRMLS_CACHE_DEFINE()
+#endif
+ZEND_GET_MODULE(vpopmail)
+#endif

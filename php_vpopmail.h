@@ -1,0 +1,32 @@
+/* php_vpopmail.h: the vpopmail extension's module entry and globals. */
+#ifndef PHP_VPOPMAIL_H
+#define PHP_VPOPMAIL_H
+
+#define PHP_VPOPMAIL_VERSION "0.1.0"
+
+extern zend_module_entry vpopmail_module_entry;
+#define phpext_vpopmail_ptr &vpopmail_module_entry
+
+ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
+	char *directory;              /* vpopmail.directory */
+	char *qmail_dir;              /* vpopmail.qmail_dir */
+	char *uid;                    /* vpopmail.uid: number, user name or "" (vpopmail) */
+	char *gid;                    /* vpopmail.gid: number, group name or "" (vchkpw) */
+	char *password_scheme;        /* vpopmail.password_scheme */
+	char *compat;                 /* vpopmail.compat: "5.6" or "5.4" */
+	char *qmail_reload;           /* vpopmail.qmail_reload */
+	bool clear_passwords;         /* vpopmail.clear_passwords */
+	bool allow_program_aliases;   /* vpopmail.allow_program_aliases */
+	zend_long lock_timeout;       /* vpopmail.lock_timeout, milliseconds */
+	zend_long last_errno;
+	char last_error[256];
+ZEND_END_MODULE_GLOBALS(vpopmail)
+
+ZEND_EXTERN_MODULE_GLOBALS(vpopmail)
+#define VPOPMAIL_G(v) ZEND_MODULE_GLOBALS_ACCESSOR(vpopmail, v)
+
+#if defined(ZTS) && defined(COMPILE_DL_VPOPMAIL)
+ZEND_TSRMLS_CACHE_EXTERN()
+#endif
+
+#endif

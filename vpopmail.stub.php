@@ -1,0 +1,494 @@
+<?php
+
+/**
+ * The vpopmail extension: manage a qmail + vpopmail (cdb) tree natively.
+ *
+ * @generate-class-entries
+ * @generate-legacy-arginfo 80100
+ */
+
+/**
+ * @var int
+ * @cvalue VA_SUCCESS
+ */
+const VPOPMAIL_VA_SUCCESS = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_ILLEGAL_USERNAME
+ */
+const VPOPMAIL_VA_ILLEGAL_USERNAME = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_USERNAME_EXISTS
+ */
+const VPOPMAIL_VA_USERNAME_EXISTS = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_DIR
+ */
+const VPOPMAIL_VA_BAD_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_U_DIR
+ */
+const VPOPMAIL_VA_BAD_U_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_D_DIR
+ */
+const VPOPMAIL_VA_BAD_D_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_V_DIR
+ */
+const VPOPMAIL_VA_BAD_V_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_EXIST_U_DIR
+ */
+const VPOPMAIL_VA_EXIST_U_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_U_DIR2
+ */
+const VPOPMAIL_VA_BAD_U_DIR2 = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_SUBDIR_CREATION
+ */
+const VPOPMAIL_VA_SUBDIR_CREATION = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_USER_DOES_NOT_EXIST
+ */
+const VPOPMAIL_VA_USER_DOES_NOT_EXIST = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_DOMAIN_DOES_NOT_EXIST
+ */
+const VPOPMAIL_VA_DOMAIN_DOES_NOT_EXIST = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_INVALID_DOMAIN_NAME
+ */
+const VPOPMAIL_VA_INVALID_DOMAIN_NAME = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_DOMAIN_ALREADY_EXISTS
+ */
+const VPOPMAIL_VA_DOMAIN_ALREADY_EXISTS = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_COULD_NOT_MAKE_DOMAIN_DIR
+ */
+const VPOPMAIL_VA_COULD_NOT_MAKE_DOMAIN_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_COULD_NOT_OPEN_QMAIL_DEFAULT
+ */
+const VPOPMAIL_VA_COULD_NOT_OPEN_QMAIL_DEFAULT = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CAN_NOT_MAKE_DOMAINS_DIR
+ */
+const VPOPMAIL_VA_CAN_NOT_MAKE_DOMAINS_DIR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_COULD_NOT_UPDATE_FILE
+ */
+const VPOPMAIL_VA_COULD_NOT_UPDATE_FILE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CRYPT_FAILED
+ */
+const VPOPMAIL_VA_CRYPT_FAILED = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_COULD_NOT_OPEN_DOT_QMAIL
+ */
+const VPOPMAIL_VA_COULD_NOT_OPEN_DOT_QMAIL = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_CHAR
+ */
+const VPOPMAIL_VA_BAD_CHAR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_SQWEBMAIL_PASS_FAIL
+ */
+const VPOPMAIL_VA_SQWEBMAIL_PASS_FAIL = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_UID
+ */
+const VPOPMAIL_VA_BAD_UID = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_NO_AUTH_CONNECTION
+ */
+const VPOPMAIL_VA_NO_AUTH_CONNECTION = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_MEMORY_ALLOC_ERR
+ */
+const VPOPMAIL_VA_MEMORY_ALLOC_ERR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_USER_NAME_TOO_LONG
+ */
+const VPOPMAIL_VA_USER_NAME_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_DOMAIN_NAME_TOO_LONG
+ */
+const VPOPMAIL_VA_DOMAIN_NAME_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PASSWD_TOO_LONG
+ */
+const VPOPMAIL_VA_PASSWD_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_GECOS_TOO_LONG
+ */
+const VPOPMAIL_VA_GECOS_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_QUOTA_TOO_LONG
+ */
+const VPOPMAIL_VA_QUOTA_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_DIR_TOO_LONG
+ */
+const VPOPMAIL_VA_DIR_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CLEAR_PASSWD_TOO_LONG
+ */
+const VPOPMAIL_VA_CLEAR_PASSWD_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_ALIAS_LINE_TOO_LONG
+ */
+const VPOPMAIL_VA_ALIAS_LINE_TOO_LONG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_NULL_POINTER
+ */
+const VPOPMAIL_VA_NULL_POINTER = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_INVALID_EMAIL_CHAR
+ */
+const VPOPMAIL_VA_INVALID_EMAIL_CHAR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PARSE_ERROR
+ */
+const VPOPMAIL_VA_PARSE_ERROR = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CANNOT_READ_LIMITS
+ */
+const VPOPMAIL_VA_CANNOT_READ_LIMITS = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CANNOT_READ_ASSIGN
+ */
+const VPOPMAIL_VA_CANNOT_READ_ASSIGN = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CANNOT_DELETE_CATCHALL
+ */
+const VPOPMAIL_VA_CANNOT_DELETE_CATCHALL = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PWSTR_EMPTY
+ */
+const VPOPMAIL_VA_PWSTR_EMPTY = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PWSTR_LENGTH
+ */
+const VPOPMAIL_VA_PWSTR_LENGTH = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_INVALID_QUOTA
+ */
+const VPOPMAIL_VA_INVALID_QUOTA = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_FILE_BUSY
+ */
+const VPOPMAIL_VA_FILE_BUSY = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_CORRUPT_FILE
+ */
+const VPOPMAIL_VA_CORRUPT_FILE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_BAD_CONFIG
+ */
+const VPOPMAIL_VA_BAD_CONFIG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_ALIAS_DOES_NOT_EXIST
+ */
+const VPOPMAIL_VA_ALIAS_DOES_NOT_EXIST = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_ALIAS_LINE_EXISTS
+ */
+const VPOPMAIL_VA_ALIAS_LINE_EXISTS = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PROGRAM_ALIAS_DENIED
+ */
+const VPOPMAIL_VA_PROGRAM_ALIAS_DENIED = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_INVALID_ALIAS_NAME
+ */
+const VPOPMAIL_VA_INVALID_ALIAS_NAME = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_INVALID_ALIAS_LINE
+ */
+const VPOPMAIL_VA_INVALID_ALIAS_LINE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PASSWD_CHANGE_DENIED
+ */
+const VPOPMAIL_VA_PASSWD_CHANGE_DENIED = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_WRONG_PASSWORD
+ */
+const VPOPMAIL_VA_WRONG_PASSWORD = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_ACCOUNT_DISABLED
+ */
+const VPOPMAIL_VA_ACCOUNT_DISABLED = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_NO_SPACE
+ */
+const VPOPMAIL_VA_NO_SPACE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_PASSWD_CHNG
+ */
+const VPOPMAIL_NO_PASSWD_CHNG = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_POP
+ */
+const VPOPMAIL_NO_POP = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_WEBMAIL
+ */
+const VPOPMAIL_NO_WEBMAIL = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_IMAP
+ */
+const VPOPMAIL_NO_IMAP = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_BOUNCE_MAIL
+ */
+const VPOPMAIL_BOUNCE_MAIL = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_RELAY
+ */
+const VPOPMAIL_NO_RELAY = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_DIALUP
+ */
+const VPOPMAIL_NO_DIALUP = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_V_USER0
+ */
+const VPOPMAIL_V_USER0 = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_V_USER1
+ */
+const VPOPMAIL_V_USER1 = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_V_USER2
+ */
+const VPOPMAIL_V_USER2 = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_V_USER3
+ */
+const VPOPMAIL_V_USER3 = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_SMTP
+ */
+const VPOPMAIL_NO_SMTP = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_QA_ADMIN
+ */
+const VPOPMAIL_QA_ADMIN = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_V_OVERRIDE
+ */
+const VPOPMAIL_V_OVERRIDE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_SPAMASSASSIN
+ */
+const VPOPMAIL_NO_SPAMASSASSIN = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_DELETE_SPAM
+ */
+const VPOPMAIL_DELETE_SPAM = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_SA_ADMIN
+ */
+const VPOPMAIL_SA_ADMIN = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_SA_EXPERT
+ */
+const VPOPMAIL_SA_EXPERT = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_NO_MAILDROP
+ */
+const VPOPMAIL_NO_MAILDROP = UNKNOWN;
+
+/** Creates a virtual domain (vadddomain() of the library): no postmaster. $dir "" means vpopmail.directory; $uid/$gid -1 mean vpopmail.uid/vpopmail.gid. */
+function vpopmail_add_domain(string $domain, string $dir, int $uid, int $gid): bool {}
+
+/** Does what the vadddomain tool does: the domain, its postmaster, an optional quota and catch-all. */
+function vpopmail_add_domain_ex(string $domain, #[\SensitiveParameter] string $passwd, ?string $quota = null, ?string $bounce = null, bool $apop = false): bool {}
+
+/** Deletes a domain with its alias domains, mailboxes and aliases, or just one alias domain. */
+function vpopmail_del_domain(string $domain): bool {}
+
+/** The same as vpopmail_del_domain(), as the vdeldomain tool does it. */
+function vpopmail_del_domain_ex(string $domain): bool {}
+
+/** Makes $aliasdomain an alias of the existing $domain. */
+function vpopmail_add_alias_domain(string $domain, string $aliasdomain): bool {}
+
+/** vaddaliasdomain semantics: whichever of the two domains exists becomes the real one. */
+function vpopmail_add_alias_domain_ex(string $olddomain, string $newdomain): bool {}
+
+function vpopmail_add_user(string $user, string $domain, #[\SensitiveParameter] string $password, string $gecos = "", bool $apop = false): bool {}
+
+function vpopmail_del_user(string $user, string $domain): bool {}
+
+function vpopmail_passwd(string $user, string $domain, #[\SensitiveParameter] string $password, bool $apop = false): bool {}
+
+function vpopmail_set_user_quota(string $user, string $domain, string $quota): bool {}
+
+/** A wrong password, unknown user or unknown domain is a silent false; vpopmail_errno() says which. */
+function vpopmail_auth_user(string $user, string $domain, #[\SensitiveParameter] string $password, ?string $apop = null): bool {}
+
+/** Appends one delivery line ($alias: an address, &address or a Maildir path) to alias $user. */
+function vpopmail_alias_add(string $user, string $domain, string $alias): bool {}
+
+function vpopmail_alias_del(string $user, string $domain): bool {}
+
+function vpopmail_alias_del_domain(string $domain): bool {}
+
+/** @return array<int, string> */
+function vpopmail_alias_get(string $alias, string $domain): array {}
+
+/** @return array<string, array<int, string>> */
+function vpopmail_alias_get_all(string $domain): array {}
+
+/** The text of the last call's error ("Success" after a success). */
+function vpopmail_error(): string {}
+
+/** The VPOPMAIL_VA_* code of the last call (0 after a success). */
+function vpopmail_errno(): int {}
