@@ -62,13 +62,13 @@ static bool resolve_id(const char *setting, const char *default_name, bool is_gr
 		struct group gr, *res = NULL;
 		if (getgrnam_r(name, &gr, buf, sizeof buf, &res) == 0 && res) {
 			*out = (zend_long)res->gr_gid;
-			return true;
+			return res->gr_gid != 0;
 		}
 	} else {
 		struct passwd pw, *res = NULL;
 		if (getpwnam_r(name, &pw, buf, sizeof buf, &res) == 0 && res) {
 			*out = (zend_long)res->pw_uid;
-			return true;
+			return res->pw_uid != 0;
 		}
 	}
 	if (setting && *setting)
@@ -117,11 +117,13 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->vpopmail_dir = VPOPMAIL_G(directory);
 	cfg->qmail_dir = VPOPMAIL_G(qmail_dir);
 	if (!resolve_id(VPOPMAIL_G(uid), "vpopmail", false, &uid)) {
-		vp_fail(err, VA_BAD_CONFIG, "vpopmail.uid: unknown user %s", VPOPMAIL_G(uid));
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.uid: %s is not a user other than root",
+		        VPOPMAIL_G(uid));
 		return false;
 	}
 	if (!resolve_id(VPOPMAIL_G(gid), "vchkpw", true, &gid)) {
-		vp_fail(err, VA_BAD_CONFIG, "vpopmail.gid: unknown group %s", VPOPMAIL_G(gid));
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.gid: %s is not a group other than root",
+		        VPOPMAIL_G(gid));
 		return false;
 	}
 	cfg->uid = (uid_t)uid;
