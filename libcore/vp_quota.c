@@ -1,0 +1,298 @@
+/*
+ * vp_quota.c: quota strings (spec 9.1) and maildirsize (spec 9.3).
+ *
+ * vp_quota_normalize accepts every form vsetuserquota accepts and stores it
+ * normalised as 5.6 does ("NOQUOTA", "<bytes>S", "<n>C", "<bytes>S,<n>C"),
+ * but strictly: where format_maildirquota would quietly store something the
+ * caller did not mean (an empty field, "1G" as one byte, "2.5M" as 2 MiB, a
+ * negative number wrapped round, trailing junk) we refuse with
+ * VA_INVALID_QUOTA instead.  Differences from the original, on purpose:
+ *   - "noquota" in any case is NOQUOTA (the CLI uppercases its argument);
+ *   - G/g multiplies by 2^30 (a documented extension; the stored "<n>S" is
+ *     what every reader understands);
+ *   - the count suffix is an uppercase C only, as in the original, but a
+ *     lowercase "c" part is refused instead of being read as a size;
+ *   - both parts zero ("0", "0S,0C") is refused: use NOQUOTA.
+ * Later parts of the same kind override earlier ones, as in the original.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "vp_quota.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
+/* All digits, at least one, no overflow past LLONG_MAX / mult. */
+static int parse_digits(const char *s, size_t len, unsigned long long mult,
+                        unsigned long long *out)
+{
+	unsigned long long v = 0, lim = (unsigned long long)LLONG_MAX / mult;
+	if (len == 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		unsigned d = (unsigned)(s[i] - '0');
+		if (v > (lim - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v * mult;
+	return 0;
+}
+
+int vp_quota_normalize(const char *in, char *out, size_t size, vp_error *err)
+{
+	if (!in || !out)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if (size)
+		out[0] = '\0';
+	size_t len = strlen(in);
+	if (len > VP_MAX_PW_QUOTA)
+		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+	if (len == 0)
+		return vp_fail(err, VA_INVALID_QUOTA, "empty");
+	int n;
+	if (strcasecmp(in, "NOQUOTA") == 0) {
+		n = snprintf(out, size, "NOQUOTA");
+		if (n < 0 || (size_t)n >= size)
+			return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+		return 0;
+	}
+	unsigned long long bytes = 0, count = 0;
+	const char *p = in, *end = in + len;
+	for (;;) {
+		const char *c = memchr(p, ',', (size_t)(end - p));
+		const char *pe = c ? c : end;
+		size_t pl = (size_t)(pe - p);
+		if (pl == 0)
+			return vp_fail(err, VA_INVALID_QUOTA, "empty part");
+		if (p[pl - 1] == 'C') {
+			if (parse_digits(p, pl - 1, 1, &count) != 0)
+				return vp_fail(err, VA_INVALID_QUOTA, "bad message count");
+		} else {
+			unsigned long long mult = 1;
+			if (p[pl - 1] == 'S' || p[pl - 1] == 's')
+				pl--;
+			if (pl > 0 && (p[pl - 1] == 'B' || p[pl - 1] == 'b'))
+				pl--;
+			if (pl > 0) {
+				switch (p[pl - 1]) {
+				case 'K': case 'k': mult = 1024ULL; pl--; break;
+				case 'M': case 'm': mult = 1048576ULL; pl--; break;
+				case 'G': case 'g': mult = 1073741824ULL; pl--; break;
+				default: break;
+				}
+			}
+			if (parse_digits(p, pl, mult, &bytes) != 0)
+				return vp_fail(err, VA_INVALID_QUOTA, "bad size");
+		}
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	if (bytes > 0 && count > 0)
+		n = snprintf(out, size, "%lluS,%lluC", bytes, count);
+	else if (bytes > 0)
+		n = snprintf(out, size, "%lluS", bytes);
+	else if (count > 0)
+		n = snprintf(out, size, "%lluC", count);
+	else
+		return vp_fail(err, VA_INVALID_QUOTA, "zero quota (use NOQUOTA)");
+	if (n < 0 || (size_t)n >= size || n > VP_MAX_PW_QUOTA) {
+		if (size)
+			out[0] = '\0';
+		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+	}
+	return 0;
+}
+
+/* ---- maildirsize ---- */
+
+static unsigned long long size_tag(const char *name)
+{
+	/* ",S=<n>" in the unique part, before any ":2,..." info */
+	const char *colon = strchr(name, ':');
+	size_t lim = colon ? (size_t)(colon - name) : strlen(name);
+	for (size_t i = 0; i + 3 <= lim; i++) {
+		if (name[i] == ',' && name[i + 1] == 'S' && name[i + 2] == '=') {
+			unsigned long long v = 0;
+			size_t j = i + 3;
+			if (j >= lim || name[j] < '0' || name[j] > '9')
+				return (unsigned long long)-1;
+			for (; j < lim && name[j] >= '0' && name[j] <= '9'; j++) {
+				if (v > ULLONG_MAX / 10 - 10)
+					return (unsigned long long)-1;
+				v = v * 10 + (unsigned long long)(name[j] - '0');
+			}
+			return v;
+		}
+	}
+	return (unsigned long long)-1;
+}
+
+static int trashed(const char *name)
+{
+	const char *info = strrchr(name, ':');
+	return info && strncmp(info, ":2,", 3) == 0 && strchr(info + 3, 'T') != NULL;
+}
+
+static void scan_msgdir(int parent, const char *sub, unsigned long long *bytes,
+                        unsigned long long *count)
+{
+	int fd = openat(parent, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || trashed(de->d_name))
+			continue;
+		unsigned long long sz = size_tag(de->d_name);
+		if (sz == (unsigned long long)-1) {
+			struct stat st;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+			    !S_ISREG(st.st_mode))
+				continue;
+			sz = (unsigned long long)st.st_size;
+		}
+		*bytes += sz;
+		(*count)++;
+	}
+	closedir(d);
+}
+
+int vp_maildir_usage(int mdfd, unsigned long long *bytes, unsigned long long *count)
+{
+	*bytes = 0;
+	*count = 0;
+	scan_msgdir(mdfd, "new", bytes, count);
+	scan_msgdir(mdfd, "cur", bytes, count);
+	int fd = dup(mdfd);
+	if (fd < 0)
+		return -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (n[0] != '.' || strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    strcmp(n, ".Trash") == 0)
+			continue;
+		int sub = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			continue;
+		scan_msgdir(sub, "new", bytes, count);
+		scan_msgdir(sub, "cur", bytes, count);
+		close(sub);
+	}
+	closedir(d);
+	return 0;
+}
+
+int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                          const char *quota, vp_error *err)
+{
+	char path[4096];
+	if (!home || !home[0])
+		return 0;
+	if (vp_path_join(path, sizeof path, home, "Maildir") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	/* The home comes from vpasswd; inside it, follow no symlink. */
+	int md = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (md < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
+	}
+	int rc = 0;
+	if (!quota || !quota[0] || strcmp(quota, "NOQUOTA") == 0) {
+		if (unlinkat(md, "maildirsize", 0) != 0 && errno != ENOENT)
+			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove maildirsize in", path);
+		close(md);
+		return rc;
+	}
+	unsigned long long bytes, count;
+	vp_maildir_usage(md, &bytes, &count);
+	char body[128];
+	int blen = snprintf(body, sizeof body, "%s\n%llu %llu\n", quota, bytes, count);
+	if (blen < 0 || (size_t)blen >= sizeof body) {
+		close(md);
+		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+	}
+	int tmpd = openat(md, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tmpd < 0) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open tmp of", path);
+		close(md);
+		return rc;
+	}
+	char host[64] = "localhost", name[256];
+	if (gethostname(host, sizeof host - 1) != 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	for (char *h = host; *h; h++)
+		if (*h == '/' || *h == ':')
+			*h = '_';
+	int fd = -1;
+	for (int tries = 0; tries < 8 && fd < 0; tries++) {
+		unsigned long r = 0;
+		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+			r = (unsigned long)tries ^ (unsigned long)(uintptr_t)&r;
+		snprintf(name, sizeof name, "%ld.%ld_%lx_NeWmAiLdIrSiZe.%s", (long)time(NULL),
+		         (long)getpid(), r, host);
+		fd = openat(tmpd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot create maildirsize in", path);
+		goto out;
+	}
+	ssize_t w = 0;
+	size_t off = 0;
+	while (off < (size_t)blen) {
+		w = write(fd, body + off, (size_t)blen - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off != (size_t)blen || fchmod(fd, 0600) != 0 ||
+	    (cfg->chown_files && fchown(fd, dom->uid, dom->gid) != 0) || fsync(fd) != 0) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write maildirsize in", path);
+		close(fd);
+		unlinkat(tmpd, name, 0);
+		goto out;
+	}
+	if (close(fd) != 0 || renameat(tmpd, name, md, "maildirsize") != 0) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot rename maildirsize in", path);
+		unlinkat(tmpd, name, 0);
+	}
+out:
+	close(tmpd);
+	close(md);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * vp_quota.h: Maildir++ maildirsize (spec 9.3), internal to libcore.
+ * (vp_quota_normalize is public, in vpcore.h.)
+ */
+#ifndef VP_QUOTA_H
+#define VP_QUOTA_H
+
+#include "vpcore.h"
+
+/* Usage of a Maildir as vpopmail counts it: new/ and cur/ of the Maildir and
+ * of every ".folder" but .Trash; dot files and trashed (T) messages skipped;
+ * sizes from ",S=<n>" or stat.  mdfd is an open Maildir directory. */
+int vp_maildir_usage(int mdfd, unsigned long long *bytes, unsigned long long *count);
+
+/* Rewrite <home>/Maildir/maildirsize for quota: removed for NOQUOTA (or an
+ * empty quota), else "<quota>\n<bytes> <count>\n" written to Maildir/tmp and
+ * renamed into place, mode 0600, owned by the domain when configured.  A
+ * missing home or Maildir is not an error (nothing to describe). */
+int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                          const char *quota, vp_error *err);
+
+#endif

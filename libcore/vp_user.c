@@ -1,0 +1,882 @@
+/*
+ * vp_user.c: mailboxes of the cdb module: add, delete, look up, change
+ * password and quota (spec 1.4-1.6, 6, 8, 9, 15).
+ *
+ * Every change to a domain's users runs under <domaindir>/.vpasswd.lock,
+ * from the existence check to the last file, so two concurrent adds of one
+ * name cannot both succeed.  The user counter (.dir-control) and its free
+ * list (.dir_control_free, under its own .dir_control_free.lock as vpopmail
+ * takes it) are updated inside that lock too.  Lock order, everywhere:
+ * .vpasswd.lock, then .dir_control_free.lock.
+ *
+ * Files and directories get explicit modes (dirs 0700, files 0600) whatever
+ * the caller's umask, and belong to the domain's uid:gid when
+ * cfg->chown_files is set.
+ *
+ * Choices where vpopmail leaves room:
+ *  - An empty password is refused with VA_PWSTR_LENGTH, as by 5.6 under its
+ *    installed policy ("Length >= 1"): an empty hash field can never log in.
+ *  - The clear-text 8th field follows cfg->clear_passwords on every line we
+ *    (re)write: set when on (add and set_password store the new password),
+ *    dropped when off, as 5.6 built without CLEAR_PASS does.  set_quota keeps
+ *    a line's existing 8th field untouched either way.  A clear password
+ *    holding ':' CR or LF is refused (VA_BAD_CHAR) when it would be stored.
+ *  - Lookups (vp_get_user) accept any name vpopmail could have stored (1..64
+ *    printable bytes, no ':'), so legacy accounts still resolve; adding,
+ *    deleting and changing go through the strict vp_user_normalize.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "vp_limits.h"
+#include "vp_password.h"
+#include "vp_quota.h"
+#include "vp_vpasswd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
+static const char bucket_alphabet[] =
+	"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/* ---- names ---- */
+
+/* Lowercase a name for a lookup only: 1..64 bytes, printable ASCII, no ':'. */
+static int lookup_name(const char *src, char *dst, vp_error *err)
+{
+	size_t len = strlen(src);
+	if (len == 0)
+		return vp_fail(err, VA_ILLEGAL_USERNAME, "empty");
+	if (len > VP_MAX_PW_NAME)
+		return vp_fail(err, VA_USER_NAME_TOO_LONG, NULL);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+		if (c <= 32 || c >= 127 || c == ':')
+			return vp_fail(err, VA_ILLEGAL_USERNAME, "invalid character");
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		dst[i] = (char)c;
+	}
+	dst[len] = '\0';
+	return 0;
+}
+
+static int resolve_domain(const vp_config *cfg, const char *domain, vp_domain_info *dom,
+                          vp_error *err)
+{
+	char dname[VP_MAX_PW_DOMAIN + 1];
+	int rc = vp_domain_normalize(domain, strlen(domain), dname, err);
+	if (rc != 0)
+		return rc;
+	rc = vp_domain_lookup(cfg, dname, dom, err);
+	if (rc == 0)
+		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname);
+	return rc < 0 ? rc : 0;
+}
+
+/* The common front of del/passwd/quota: the configuration, a strict user
+ * name and the domain's length (the domain itself is looked up after the
+ * caller's own argument checks, in vpopmail's order). */
+static int check_names(const vp_config *cfg, const char *user, const char *domain, char *uname,
+                       vp_error *err)
+{
+	int rc;
+	if (!cfg || !user || !domain)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	if ((rc = vp_user_normalize(user, strlen(user), uname, err)) != 0)
+		return rc;
+	if (strlen(domain) > VP_MAX_PW_DOMAIN)
+		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
+	return 0;
+}
+
+/* "X", "X/Y" or "X/Y/Z" over the hashing alphabet. */
+static int bucket_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > 5 || len % 2 == 0)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (i % 2 == 1 ? s[i] != '/' : (s[i] == '\0' || !strchr(bucket_alphabet, s[i])))
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- .dir-control / .dir_control_free ---- */
+
+static int dom_file(char *dst, size_t size, const vp_domain_info *dom, const char *name,
+                    vp_error *err)
+{
+	if (vp_path_join(dst, size, dom->dir, name) != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	return 0;
+}
+
+/* Backfill (spec 1.4): take the first usable line of .dir_control_free.
+ * 1 with the bucket in out, 0 when there is none, <0 on error.  When the
+ * file was rewritten, *orig gets its previous content (malloc'd). */
+static int free_list_take(const vp_config *cfg, const vp_domain_info *dom, char *out,
+                          size_t size, char **orig, size_t *orig_len, vp_error *err)
+{
+	char path[4096], lockpath[4096];
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+	if ((rc = dom_file(path, sizeof path, dom, ".dir_control_free", err)) != 0 ||
+	    (rc = dom_file(lockpath, sizeof lockpath, dom, ".dir_control_free.lock", err)) != 0)
+		return rc;
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return 0; /* the usual case: nothing was ever freed */
+	vp_lock lock;
+	if ((rc = vp_lock_acquire(cfg, lockpath, &lock, err)) != 0)
+		return rc;
+	rc = vp_read_file(path, &data, &len, 1024 * 1024, err);
+	if (rc == -1) {
+		vp_lock_release(&lock);
+		return 0;
+	}
+	if (rc < 0) {
+		/* An unreadable free list only costs a hole: use the counter. */
+		vp_error_clear(err);
+		vp_lock_release(&lock);
+		return 0;
+	}
+	/* Rebuild the file without the line we take (and without lines that
+	 * can never be used); blank and comment lines stay. */
+	char *keep = malloc(len + 1);
+	if (!keep) {
+		free(data);
+		vp_lock_release(&lock);
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	}
+	size_t klen = 0;
+	int taken = 0, dropped = 0;
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *s = p, *e = le;
+		const char *hash = memchr(s, '#', (size_t)(e - s));
+		if (hash)
+			e = hash;
+		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		int usable = e > s && bucket_valid(s, (size_t)(e - s));
+		if (e > s && !taken && usable && (size_t)(e - s) < size) {
+			memcpy(out, s, (size_t)(e - s));
+			out[e - s] = '\0';
+			taken = 1;
+		} else if (e > s && !usable) {
+			dropped = 1;
+		} else {
+			memcpy(keep + klen, p, (size_t)(le - p));
+			klen += (size_t)(le - p);
+			keep[klen++] = '\n';
+		}
+		p = nl ? nl + 1 : end;
+	}
+	rc = 0;
+	if (taken || dropped) {
+		rc = vp_write_file_atomic(cfg, path, keep, klen, 0600, dom->uid, dom->gid,
+		                          cfg->chown_files, err);
+		if (rc == 0) {
+			*orig = data;
+			*orig_len = len;
+			data = NULL;
+		}
+	}
+	free(data);
+	free(keep);
+	if (lock.fd >= 0 && cfg->chown_files && fchown(lock.fd, dom->uid, dom->gid) != 0) {
+		/* cosmetic */
+	}
+	vp_lock_release(&lock);
+	if (rc != 0)
+		return rc;
+	return taken;
+}
+
+/* Append a freed bucket to .dir_control_free (spec 1.4, fixture extra-bigdir/05). */
+static int free_list_put(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
+                         vp_error *err)
+{
+	char path[4096], lockpath[4096];
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+	if ((rc = dom_file(path, sizeof path, dom, ".dir_control_free", err)) != 0 ||
+	    (rc = dom_file(lockpath, sizeof lockpath, dom, ".dir_control_free.lock", err)) != 0)
+		return rc;
+	vp_lock lock;
+	if ((rc = vp_lock_acquire(cfg, lockpath, &lock, err)) != 0)
+		return rc;
+	rc = vp_read_file(path, &data, &len, 1024 * 1024, err);
+	if (rc < -1) {
+		vp_lock_release(&lock);
+		return rc;
+	}
+	size_t blen = strlen(bucket);
+	char *buf = malloc(len + blen + 2);
+	if (!buf) {
+		free(data);
+		vp_lock_release(&lock);
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	}
+	size_t n = 0;
+	if (data && len) {
+		memcpy(buf, data, len);
+		n = len;
+		if (buf[n - 1] != '\n')
+			buf[n++] = '\n';
+	}
+	memcpy(buf + n, bucket, blen);
+	n += blen;
+	buf[n++] = '\n';
+	free(data);
+	rc = vp_write_file_atomic(cfg, path, buf, n, 0600, dom->uid, dom->gid, cfg->chown_files,
+	                          err);
+	free(buf);
+	if (lock.fd >= 0 && cfg->chown_files && fchown(lock.fd, dom->uid, dom->gid) != 0) {
+		/* cosmetic */
+	}
+	vp_lock_release(&lock);
+	return rc;
+}
+
+/* A backfilled entry still counts: cur_users + 1 unless it is 0 (vpopmail). */
+static int dirc_count_one(const vp_config *cfg, const vp_domain_info *dom, const char *path,
+                          const char *data, size_t len, vp_error *err)
+{
+	char buf[256];
+	vp_dir_control dc;
+	if (vp_dirc_parse(data, len, &dc) != 0)
+		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+	if (dc.cur_users == 0)
+		return 0;
+	dc.cur_users++;
+	size_t n = vp_dirc_format(&dc, buf, sizeof buf);
+	if (n == 0)
+		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+	return vp_write_file_atomic(cfg, path, buf, n, 0600, dom->uid, dom->gid, cfg->chown_files,
+	                            err);
+}
+
+/* What a placement changed, so that a failed add can put it back exactly. */
+typedef struct slot {
+	char bucket[16];
+	int taken;          /* .dir-control (maybe) changed */
+	char *dirc;         /* its previous content, NULL when it did not exist */
+	size_t dirc_len;
+	char *freelist;     /* previous .dir_control_free when we rewrote it */
+	size_t free_len;
+} slot;
+
+static void slot_free(slot *sl)
+{
+	free(sl->dirc);
+	free(sl->freelist);
+	sl->dirc = sl->freelist = NULL;
+}
+
+/* Where the next user goes: a backfilled bucket, else the counter's.  The
+ * caller holds .vpasswd.lock, which guards the user counter. */
+static int take_slot(const vp_config *cfg, const vp_domain_info *dom, slot *sl, vp_error *err)
+{
+	char path[4096];
+	memset(sl, 0, sizeof *sl);
+	int rc = dom_file(path, sizeof path, dom, ".dir-control", err);
+	if (rc != 0)
+		return rc;
+	rc = vp_read_file(path, &sl->dirc, &sl->dirc_len, 4096, err);
+	if (rc < -1)
+		return rc;
+	rc = free_list_take(cfg, dom, sl->bucket, sizeof sl->bucket, &sl->freelist, &sl->free_len,
+	                    err);
+	if (rc < 0)
+		return rc;
+	sl->taken = 1;
+	if (rc == 1)
+		return sl->dirc ? dirc_count_one(cfg, dom, path, sl->dirc, sl->dirc_len, err) : 0;
+	return vp_dirc_next(cfg, path, dom->uid, dom->gid, sl->bucket, sizeof sl->bucket, err);
+}
+
+/* Undo take_slot after a failed add: both files as they were (best effort,
+ * never masks the caller's error). */
+static void give_back_slot(const vp_config *cfg, const vp_domain_info *dom, slot *sl)
+{
+	vp_error ignored;
+	char path[4096], lockpath[4096];
+	if (!sl->taken)
+		return;
+	if (dom_file(path, sizeof path, dom, ".dir-control", &ignored) == 0) {
+		if (sl->dirc)
+			vp_write_file_atomic(cfg, path, sl->dirc, sl->dirc_len, 0600, dom->uid, dom->gid,
+			                     cfg->chown_files, &ignored);
+		else
+			unlink(path);
+	}
+	if (sl->freelist && dom_file(path, sizeof path, dom, ".dir_control_free", &ignored) == 0 &&
+	    dom_file(lockpath, sizeof lockpath, dom, ".dir_control_free.lock", &ignored) == 0) {
+		vp_lock lock;
+		if (vp_lock_acquire(cfg, lockpath, &lock, &ignored) == 0) {
+			vp_write_file_atomic(cfg, path, sl->freelist, sl->free_len, 0600, dom->uid,
+			                     dom->gid, cfg->chown_files, &ignored);
+			vp_lock_release(&lock);
+		}
+	}
+}
+
+/* ---- the user's directory ---- */
+
+/* mkdir 0700 (umask-proof), owned by the domain.  -1 with errno on failure. */
+static int make_dir(const vp_config *cfg, const vp_domain_info *dom, const char *path)
+{
+	if (mkdir(path, 0700) != 0)
+		return -1;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fchmod(fd, 0700);
+	if (rc == 0 && cfg->chown_files)
+		rc = fchown(fd, dom->uid, dom->gid);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/* The bucket's directories, which may exist already (real directories only). */
+static int make_bucket_dirs(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
+                            vp_error *err)
+{
+	char path[4096];
+	size_t bl = strlen(bucket);
+	for (size_t i = 0; i < bl; i += 2) {
+		int n = snprintf(path, sizeof path, "%s/%.*s", dom->dir, (int)(i + 1), bucket);
+		if (n < 0 || (size_t)n >= sizeof path)
+			return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		if (make_dir(cfg, dom, path) != 0 && errno != EEXIST)
+			return vp_fail_errno(err, VA_BAD_U_DIR, "cannot create", path);
+		struct stat st;
+		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+			return vp_fail(err, VA_BAD_U_DIR, "%s is not a directory", path);
+	}
+	return 0;
+}
+
+static int write_new_file(const vp_config *cfg, const vp_domain_info *dom, const char *path,
+                          const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	size_t off = 0;
+	int rc = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = -1;
+			break;
+		}
+		off += (size_t)w;
+	}
+	if (rc == 0 && fchmod(fd, 0600) != 0)
+		rc = -1;
+	if (rc == 0 && cfg->chown_files && fchown(fd, dom->uid, dom->gid) != 0)
+		rc = -1;
+	int e = errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -1;
+	else
+		errno = e;
+	return rc;
+}
+
+/* close() that keeps errno. */
+static void rc_errno_close(int fd)
+{
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+}
+
+/* <home>, Maildir/{new,cur,tmp} (in that order, spec 1.6), lastauth. */
+static int make_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                     int *created, vp_error *err)
+{
+	static const char *const subs[] = { "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp" };
+	char path[4096];
+	*created = 0;
+	if (mkdir(home, 0700) != 0) {
+		/* vpopmail reports any failure here as "directory exists" (1.6). */
+		return vp_fail_errno(err, VA_EXIST_U_DIR, "cannot create", home);
+	}
+	*created = 1;
+	int fd = open(home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fchmod(fd, 0700) != 0 ||
+	    (cfg->chown_files && fchown(fd, dom->uid, dom->gid) != 0)) {
+		rc_errno_close(fd);
+		return vp_fail_errno(err, VA_BAD_U_DIR, "cannot set up", home);
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		if (vp_path_join(path, sizeof path, home, subs[i]) != 0)
+			return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		if (make_dir(cfg, dom, path) != 0)
+			return vp_fail_errno(err, VA_SUBDIR_CREATION, "cannot create", path);
+	}
+	/* "0.0.0.0", no newline: created, never logged in (spec 6.9). */
+	if (vp_path_join(path, sizeof path, home, "lastauth") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	if (write_new_file(cfg, dom, path, "0.0.0.0", 7) != 0)
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", path);
+	return 0;
+}
+
+/* ---- add ---- */
+
+static int has_crlf(const char *s)
+{
+	return strpbrk(s, "\r\n") != NULL;
+}
+
+int vp_add_user(const vp_config *cfg, const char *user, const char *domain, const char *password,
+                const char *gecos, int apop, vp_error *err)
+{
+	char uname[VP_MAX_PW_NAME + 1], home[VP_MAX_PW_DIR + 256];
+	char line[1024], initq[VP_MAX_PW_QUOTA + 64];
+	vp_domain_info dom;
+	vp_limits lim;
+	vp_user_entry *e = NULL;
+	vp_lock lock = { -1 };
+	slot sl;
+	int rc, have_home = 0;
+
+	memset(&sl, 0, sizeof sl);
+	vp_error_clear(err);
+	if (!cfg || !user || !domain || !password)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if (!gecos)
+		gecos = "";
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	/* vadduser's order of checks (spec 6.3), then ours. */
+	if (strchr(gecos, ':') || has_crlf(gecos))
+		return vp_fail(err, VA_BAD_CHAR, "in gecos");
+	size_t ul = strlen(user), dl = strlen(domain), pl = strlen(password);
+	if (ul > VP_MAX_PW_NAME)
+		return vp_fail(err, VA_USER_NAME_TOO_LONG, NULL);
+	if (ul == 1)
+		return vp_fail(err, VA_ILLEGAL_USERNAME, "single character");
+	if (dl > VP_MAX_PW_DOMAIN)
+		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
+	if (dl < 3)
+		return vp_fail(err, VA_INVALID_DOMAIN_NAME, NULL);
+	if (pl > VP_MAX_PW_CLEAR_PASSWD)
+		return vp_fail(err, VA_PASSWD_TOO_LONG, NULL);
+	if (strlen(gecos) > VP_MAX_PW_GECOS)
+		return vp_fail(err, VA_GECOS_TOO_LONG, NULL);
+	if (pl == 0)
+		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
+	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
+		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
+	if ((rc = vp_user_normalize(user, ul, uname, err)) != 0)
+		return rc;
+	/* An alias domain resolves to its real domain: the user goes there. */
+	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_initial_quota(&lim, initq, sizeof initq, err)) != 0)
+		return rc;
+
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	/* Hash before taking the lock: crypt is the slow part. */
+	if ((rc = vp_password_hash(cfg->hash_scheme, password, e->passwd, sizeof e->passwd, err)) != 0)
+		goto out;
+
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
+		goto out;
+	rc = vp_vpw_get_locked(cfg, &dom, uname, NULL, err);
+	if (rc < 0)
+		goto out;
+	if (rc > 0) {
+		rc = vp_fail(err, VA_USERNAME_EXISTS, "%s@%s", uname, dom.realdomain);
+		goto out;
+	}
+	const char *bucket = sl.bucket;
+	if ((rc = take_slot(cfg, &dom, &sl, err)) != 0)
+		goto out;
+	/* vpopmail's guard: len(domaindir) + len(bucket) + len(user) <= 160. */
+	if (strlen(dom.dir) + strlen(bucket) + strlen(uname) > VP_MAX_PW_DIR) {
+		rc = vp_fail(err, VA_BAD_U_DIR, "home directory path too long");
+		goto out;
+	}
+	int n = bucket[0] ? snprintf(home, sizeof home, "%s/%s/%s", dom.dir, bucket, uname)
+	                  : snprintf(home, sizeof home, "%s/%s", dom.dir, uname);
+	if (n < 0 || (size_t)n >= sizeof home) {
+		rc = vp_fail(err, VA_BAD_U_DIR, "home directory path too long");
+		goto out;
+	}
+
+	snprintf(e->name, sizeof e->name, "%s", uname);
+	e->uid_flag = apop ? 2 : 1;
+	e->flags = 0;
+	snprintf(e->gecos, sizeof e->gecos, "%s", gecos[0] ? gecos : uname);
+	snprintf(e->dir, sizeof e->dir, "%s", home);
+	snprintf(e->quota, sizeof e->quota, "%s", initq);
+	if (cfg->clear_passwords) {
+		e->has_clear = 1;
+		snprintf(e->clear, sizeof e->clear, "%s", password);
+	}
+	int len = vp_vpw_format(e, line, sizeof line, err);
+	if (len < 0) {
+		rc = len;
+		goto out;
+	}
+
+	if (bucket[0] && (rc = make_bucket_dirs(cfg, &dom, bucket, err)) != 0)
+		goto out;
+	if ((rc = make_home(cfg, &dom, home, &have_home, err)) != 0)
+		goto out;
+	if (strcmp(initq, "NOQUOTA") != 0 &&
+	    (rc = vp_maildirsize_update(cfg, &dom, home, initq, err)) != 0)
+		goto out;
+	rc = vp_vpw_update(cfg, &dom, VP_VPW_ADD, uname, line, (size_t)len, err);
+
+out:
+	if (rc != 0) {
+		vp_error keep = { 0, "" };
+		if (err)
+			keep = *err;
+		if (have_home)
+			vp_remove_tree(dom.dir, home, NULL);
+		give_back_slot(cfg, &dom, &sl);
+		if (err)
+			*err = keep;
+	}
+	vp_lock_release(&lock);
+	slot_free(&sl);
+	explicit_bzero(line, sizeof line);
+	if (e) {
+		explicit_bzero(e, sizeof *e);
+		free(e);
+	}
+	return rc;
+}
+
+/* ---- delete ---- */
+
+/* Catch-all protection (spec 6.10 step 5, parsed safely: spec 15.22).
+ * 1 when uname is the domain's catch-all, 0 otherwise. */
+static int is_catchall(const vp_config *cfg, const vp_domain_info *dom, const char *uname)
+{
+	char path[4096], act[512];
+	char *data = NULL;
+	size_t len = 0;
+	if (vp_path_join(path, sizeof path, dom->dir, ".qmail-default") != 0)
+		return 0;
+	if (vp_read_file(path, &data, &len, 64 * 1024, NULL) != 0)
+		return 0;
+	char *nl = memchr(data, '\n', len);
+	if (nl)
+		*nl = '\0';
+	int result = 0;
+	const char *v = strstr(data, "vdelivermail");
+	const char *q = v ? strstr(v, "''") : NULL;
+	if (!q)
+		goto done;
+	q += 2;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	size_t al = strlen(q);
+	while (al > 0 && (q[al - 1] == ' ' || q[al - 1] == '\t' || q[al - 1] == '\r'))
+		al--;
+	if (al == 0 || al >= sizeof act)
+		goto done;
+	/* Paths compare as they are; addresses case-insensitively. */
+	int is_path = q[0] == '/';
+	for (size_t i = 0; i < al; i++)
+		act[i] = (!is_path && q[i] >= 'A' && q[i] <= 'Z') ? (char)(q[i] - 'A' + 'a') : q[i];
+	act[al] = '\0';
+	if (strstr(act, "bounce-no-mailbox") || strstr(act, "delete-no-mailbox"))
+		goto done;
+	if (act[0] == '/') {
+		/* A Maildir path in this domain: its user is the catch-all. */
+		if (!strstr(act, dom->dir))
+			goto done;
+		size_t l = al;
+		while (l > 1 && act[l - 1] == '/')
+			l--;
+		act[l] = '\0';
+		char *last = strrchr(act, '/');
+		if (last && strcmp(last, "/Maildir") == 0 && last != act) {
+			*last = '\0';
+			last = strrchr(act, '/');
+		}
+		result = last && strcmp(last + 1, uname) == 0;
+		goto done;
+	}
+	char *at = strchr(act, '@');
+	if (!at)
+		goto done; /* a bare word such as "delete": no catch-all user */
+	*at = '\0';
+	const char *cdom = at + 1;
+	if (strcmp(act, uname) != 0)
+		goto done;
+	if (strcmp(cdom, dom->name) == 0 || strcmp(cdom, dom->realdomain) == 0) {
+		result = 1;
+		goto done;
+	}
+	/* user@alias-of-this-domain is the same mailbox. */
+	vp_domain_info other;
+	char dn[VP_MAX_PW_DOMAIN + 1];
+	if (strlen(cdom) <= VP_MAX_PW_DOMAIN &&
+	    vp_domain_normalize(cdom, strlen(cdom), dn, NULL) == 0 &&
+	    vp_domain_lookup(cfg, dn, &other, NULL) == 1 &&
+	    strcmp(other.realdomain, dom->realdomain) == 0)
+		result = 1;
+done:
+	free(data);
+	return result;
+}
+
+/* The hash bucket between the domain dir and the user name, if any. */
+static int home_bucket(const vp_domain_info *dom, const char *home, const char *uname, char *out,
+                       size_t size)
+{
+	size_t dl = strlen(dom->dir), hl = strlen(home), ul = strlen(uname);
+	out[0] = '\0';
+	if (hl < dl + ul + 2 || strncmp(home, dom->dir, dl) != 0 || home[dl] != '/' ||
+	    strcmp(home + hl - ul, uname) != 0 || home[hl - ul - 1] != '/')
+		return 0;
+	size_t bl = hl - ul - 1 - (dl + 1);
+	if (bl == 0 || bl >= size || !bucket_valid(home + dl + 1, bl))
+		return 0;
+	memcpy(out, home + dl + 1, bl);
+	out[bl] = '\0';
+	return 1;
+}
+
+int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_error *err)
+{
+	char uname[VP_MAX_PW_NAME + 1], path[4096], bucket[16];
+	vp_domain_info dom;
+	vp_user_entry e;
+	vp_lock lock = { -1 };
+	int rc;
+
+	vp_error_clear(err);
+	if (user && !user[0])
+		return vp_fail(err, VA_ILLEGAL_USERNAME, "empty");
+	if ((rc = check_names(cfg, user, domain, uname, err)) != 0 ||
+	    (rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
+		return rc;
+	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
+	if (rc == 0)
+		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
+	if (rc < 0)
+		goto out;
+	if (is_catchall(cfg, &dom, uname)) {
+		rc = vp_fail(err, VA_CANNOT_DELETE_CATCHALL, "%s@%s", uname, dom.realdomain);
+		goto out;
+	}
+	if ((rc = vp_vpw_update(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0)
+		goto out;
+	/* From here the user is gone; the rest is attempted in full and the
+	 * first failure is reported. */
+	vp_error tmp, first_err;
+	int first = 0, r;
+	vp_error_clear(&first_err);
+	if (e.dir[0] && home_bucket(&dom, e.dir, uname, bucket, sizeof bucket) &&
+	    (r = free_list_put(cfg, &dom, bucket, &tmp)) != 0 && !first) {
+		first = r;
+		first_err = tmp;
+	}
+	if ((r = dom_file(path, sizeof path, &dom, ".dir-control", &tmp)) == 0)
+		r = vp_dirc_dec(cfg, path, dom.uid, dom.gid, &tmp);
+	if (r != 0 && !first) {
+		first = r;
+		first_err = tmp;
+	}
+	/* Only a home named after the user, strictly inside the domain dir
+	 * (vp_remove_tree checks that part), is removed: a corrupt dir field
+	 * never takes a bucket or the domain with it. */
+	const char *base = strrchr(e.dir, '/');
+	if (e.dir[0] && (!base || strcmp(base + 1, uname) != 0)) {
+		r = vp_fail(&tmp, VA_BAD_DIR, "not removing %s", e.dir);
+		if (!first) {
+			first = r;
+			first_err = tmp;
+		}
+	} else if (e.dir[0] && (r = vp_remove_tree(dom.dir, e.dir, &tmp)) != 0 && !first) {
+		first = r;
+		first_err = tmp;
+	}
+	rc = first;
+	if (rc != 0 && err)
+		*err = first_err;
+out:
+	vp_lock_release(&lock);
+	explicit_bzero(&e, sizeof e);
+	return rc;
+}
+
+/* ---- lookups ---- */
+
+int vp_get_user(const vp_config *cfg, const char *user, const char *domain, vp_user_entry *out,
+                vp_domain_info *dom, vp_error *err)
+{
+	char uname[VP_MAX_PW_NAME + 1];
+	vp_domain_info d;
+	int rc;
+
+	vp_error_clear(err);
+	if (out)
+		memset(out, 0, sizeof *out);
+	if (!cfg || !user || !domain)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	if ((rc = lookup_name(user, uname, err)) != 0)
+		return rc;
+	if ((rc = resolve_domain(cfg, domain, &d, err)) != 0)
+		return rc;
+	if (dom)
+		*dom = d;
+	return vp_vpw_get(cfg, &d, uname, out, err);
+}
+
+/* ---- password ---- */
+
+int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
+                    const char *password, vp_error *err)
+{
+	char uname[VP_MAX_PW_NAME + 1], line[1024], hash[VP_HASH_BUF];
+	vp_domain_info dom;
+	vp_limits lim;
+	vp_user_entry e;
+	vp_lock lock = { -1 };
+	int rc;
+
+	vp_error_clear(err);
+	if (!password)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = check_names(cfg, user, domain, uname, err)) != 0)
+		return rc;
+	size_t pl = strlen(password);
+	if (pl > VP_MAX_PW_CLEAR_PASSWD)
+		return vp_fail(err, VA_PASSWD_TOO_LONG, NULL);
+	if (pl == 0)
+		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
+	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
+		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
+	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
+		return rc;
+	if ((rc = vp_password_hash(cfg->hash_scheme, password, hash, sizeof hash, err)) != 0)
+		return rc;
+
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
+		goto out;
+	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
+	if (rc == 0)
+		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
+	if (rc < 0)
+		goto out;
+	if (vp_effective_flags(e.flags, &lim) & VP_NO_PASSWD_CHNG) {
+		rc = vp_fail(err, VA_PASSWD_CHANGE_DENIED, "%s@%s", uname, dom.realdomain);
+		goto out;
+	}
+	/* Field 3 (POP/APOP) stays as it is.  The 8th field follows the
+	 * configuration: the new clear text when on, dropped when off (as 5.6
+	 * without CLEAR_PASS rewrites the line). */
+	snprintf(e.passwd, sizeof e.passwd, "%s", hash);
+	e.has_clear = cfg->clear_passwords ? 1 : 0;
+	if (e.has_clear)
+		snprintf(e.clear, sizeof e.clear, "%s", password);
+	else
+		e.clear[0] = '\0';
+	int len = vp_vpw_format(&e, line, sizeof line, err);
+	if (len < 0) {
+		rc = len;
+		goto out;
+	}
+	rc = vp_vpw_update(cfg, &dom, VP_VPW_REPLACE, uname, line, (size_t)len, err);
+out:
+	vp_lock_release(&lock);
+	explicit_bzero(line, sizeof line);
+	explicit_bzero(&e, sizeof e);
+	return rc;
+}
+
+/* ---- quota ---- */
+
+int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, const char *quota,
+                 vp_error *err)
+{
+	char uname[VP_MAX_PW_NAME + 1], line[1024], q[VP_MAX_PW_QUOTA + 64];
+	vp_domain_info dom;
+	vp_user_entry e;
+	vp_lock lock = { -1 };
+	int rc;
+
+	vp_error_clear(err);
+	if (!quota)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = check_names(cfg, user, domain, uname, err)) != 0)
+		return rc;
+	/* Length is checked on the raw input (spec 9.2), then the strict parse. */
+	if (strlen(quota) > VP_MAX_PW_QUOTA)
+		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+	if ((rc = vp_quota_normalize(quota, q, sizeof q, err)) != 0)
+		return rc;
+	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
+		return rc;
+	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
+	if (rc == 0)
+		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
+	if (rc < 0)
+		goto out;
+	/* Only field 7 changes; an existing 8th field is kept as it is. */
+	snprintf(e.quota, sizeof e.quota, "%s", q);
+	int len = vp_vpw_format(&e, line, sizeof line, err);
+	if (len < 0) {
+		rc = len;
+		goto out;
+	}
+	if ((rc = vp_vpw_update(cfg, &dom, VP_VPW_REPLACE, uname, line, (size_t)len, err)) != 0)
+		goto out;
+	/* maildirsize under the same lock, so it always matches field 7. */
+	rc = vp_maildirsize_update(cfg, &dom, e.dir, q, err);
+out:
+	vp_lock_release(&lock);
+	explicit_bzero(line, sizeof line);
+	explicit_bzero(&e, sizeof e);
+	return rc;
+}

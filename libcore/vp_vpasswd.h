@@ -1,0 +1,52 @@
+/*
+ * vp_vpasswd.h: the cdb module's per-domain user store (internal).
+ *
+ * <domaindir>/vpasswd (text, sorted by strcmp on the name, 7 or 8 fields) and
+ * <domaindir>/vpasswd.cdb (tinycdb: key = name, value = the rest of the line
+ * without its newline) are rewritten together under <domaindir>/.vpasswd.lock.
+ */
+#ifndef VP_VPASSWD_H
+#define VP_VPASSWD_H
+
+#include "vpcore.h"
+
+/* Longest line a rewrite accepts from an existing vpasswd (vpopmail's own
+ * readers stop at 512); longer ones mean a corrupt file and stop the rewrite. */
+#define VP_VPW_READ_LINE 4096
+
+enum vp_vpw_op {
+	VP_VPW_REBUILD = 0, /* vpasswd.cdb from vpasswd; vpasswd untouched */
+	VP_VPW_ADD,         /* insert before the first strcmp-greater name; a duplicate fails */
+	VP_VPW_DEL,         /* drop every line of that name */
+	VP_VPW_REPLACE      /* replace every line of that name */
+};
+
+/* Take <dir>/.vpasswd.lock (and chown it to the domain when configured). */
+int vp_vpw_lock(const vp_config *cfg, const vp_domain_info *dom, vp_lock *lock, vp_error *err);
+
+/* Streamed rewrite; the caller holds the lock.  line is the complete new
+ * line including its '\n' (ADD, REPLACE), NULL otherwise.  ADD fails with
+ * VA_USERNAME_EXISTS, DEL/REPLACE with VA_USER_DOES_NOT_EXIST, and nothing
+ * is written then.  Malformed old lines (empty, no ':', NUL bytes, empty
+ * name) are dropped; an unterminated last line gets its '\n'. */
+int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
+                  const char *name, const char *line, size_t linelen, vp_error *err);
+
+/* cdb lookup of a normalised name: 1 found, 0 not, <0 VA code.  A missing
+ * vpasswd.cdb next to an existing vpasswd is rebuilt first (under the lock;
+ * the _locked variant expects the caller to hold it already). */
+int vp_vpw_get(const vp_config *cfg, const vp_domain_info *dom, const char *name,
+               vp_user_entry *out, vp_error *err);
+int vp_vpw_get_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
+                      vp_user_entry *out, vp_error *err);
+
+/* Split a cdb value (fields 2..8) into out; name is field 1.  0, or -1 when a
+ * field does not fit the entry's buffers. */
+int vp_vpw_parse_value(const char *name, const char *val, size_t len, vp_user_entry *out);
+
+/* The vpasswd line of e, '\n' included, 8 fields when e->has_clear.  Checks
+ * every field (limits of spec 6.1, no ':' CR LF anywhere) and the whole line
+ * against VP_MAX_VPASSWD_LINE.  Returns the length, or a negative VA code. */
+int vp_vpw_format(const vp_user_entry *e, char *buf, size_t size, vp_error *err);
+
+#endif
