@@ -366,31 +366,39 @@ int vp_remove_tree(const char *inside, const char *path, vp_error *err)
 	size_t n = strlen(inside);
 	while (n > 1 && inside[n - 1] == '/')
 		n--;
-	/* The target must be strictly below `inside` and hold no "." or ".." component. */
-	if (strncmp(path, inside, n) != 0 || path[n] != '/' || path[n + 1] == '\0' ||
-	    strstr(path + n, "/../") || strstr(path + n, "/./")) {
+	if (strncmp(path, inside, n) != 0 || path[n] != '/' || path[n + 1] == '\0')
 		return vp_fail(err, VA_BAD_DIR, "refusing to remove %s", path);
-	}
-	size_t pl = strlen(path);
-	if ((pl >= 3 && strcmp(path + pl - 3, "/..") == 0) ||
-	    (pl >= 2 && strcmp(path + pl - 2, "/.") == 0))
-		return vp_fail(err, VA_BAD_DIR, "refusing to remove %s", path);
-	char parent[4096];
-	const char *slash = strrchr(path, '/');
-	size_t plen = (size_t)(slash - path);
-	if (plen >= sizeof parent)
+	char rel[4096];
+	if (snprintf(rel, sizeof rel, "%s", path + n + 1) >= (int)sizeof rel)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	memcpy(parent, path, plen);
-	parent[plen] = '\0';
-	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return vp_fail_errno(err, VA_BAD_DIR, "cannot open", parent);
+	/* Walk down from the trusted dir one component at a time, never through a
+	 * symlink: a planted link cannot redirect the removal. */
+	int fd = open(inside, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_BAD_DIR, "cannot open", inside);
+	char *save = NULL, *comp = strtok_r(rel, "/", &save);
+	int rc = 0;
+	while (comp) {
+		char *next = strtok_r(NULL, "/", &save);
+		if (strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0) {
+			rc = vp_fail(err, VA_BAD_DIR, "refusing to remove %s", path);
+			break;
+		}
+		if (!next) {
+			if (remove_at(fd, comp, 0) != 0)
+				rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", path);
+			break;
+		}
+		int sub = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0) {
+			if (errno != ENOENT)
+				rc = vp_fail_errno(err, VA_BAD_DIR, "cannot open", path);
+			break;
+		}
+		close(fd);
+		fd = sub;
+		comp = next;
 	}
-	int rc = remove_at(pfd, slash + 1, 0);
-	close(pfd);
-	if (rc != 0)
-		return vp_fail_errno(err, VA_BAD_DIR, "cannot remove", path);
-	return 0;
+	close(fd);
+	return rc;
 }

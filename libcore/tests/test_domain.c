@@ -305,6 +305,35 @@ TEST(hostile_domain_input)
 	sandbox_free(&s);
 }
 
+/* A symlink planted inside the tree never redirects a recursive removal. */
+TEST(remove_tree_never_follows_links)
+{
+	sandbox s;
+	vp_error e;
+	char victim[2048], inside[2048], link[2100], p[2200];
+	sandbox_init(&s);
+	snprintf(victim, sizeof victim, "%s/victim", s.root);
+	snprintf(inside, sizeof inside, "%s/inside", s.root);
+	mkdir(victim, 0700);
+	mkdir(inside, 0700);
+	snprintf(p, sizeof p, "%s/user", victim);
+	mkdir(p, 0700);
+	snprintf(link, sizeof link, "%s/0", inside);
+	CHECK_EQ_INT(symlink(victim, link), 0);
+	snprintf(p, sizeof p, "%s/0/user", inside);
+	vp_remove_tree(inside, p, &e);
+	snprintf(p, sizeof p, "%s/user", victim);
+	CHECK(access(p, F_OK) == 0);
+	/* the link itself, as a last component, is unlinked, not followed */
+	CHECK_EQ_INT(vp_remove_tree(inside, link, &e), 0);
+	CHECK(access(p, F_OK) == 0);
+	CHECK(access(link, F_OK) != 0);
+	snprintf(p, sizeof p, "%s/../victim", inside);
+	CHECK_EQ_INT(vp_remove_tree(inside, p, &e), VA_BAD_DIR);
+	CHECK_EQ_INT(vp_remove_tree(inside, "/etc/passwd", &e), VA_BAD_DIR);
+	sandbox_free(&s);
+}
+
 int main(void)
 {
 	RUN(dirc_sequence);
@@ -317,5 +346,6 @@ int main(void)
 	RUN(scenario_56_deletions);
 	RUN(morercpthosts_scenario);
 	RUN(hostile_domain_input);
+	RUN(remove_tree_never_follows_links);
 	return T_SUMMARY();
 }
