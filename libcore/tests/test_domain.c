@@ -1,5 +1,8 @@
 /* test_domain.c: .dir-control, the qmail files and domain operations,
  * checked against trees written by the real vpopmail 5.6.13 tools. */
+#include <signal.h>
+#include <sys/wait.h>
+
 #include "t.h"
 #include "tree.h"
 
@@ -334,6 +337,68 @@ TEST(remove_tree_never_follows_links)
 	sandbox_free(&s);
 }
 
+static volatile sig_atomic_t got_hup;
+static void on_hup(int sig) { (void)sig; got_hup = 1; }
+
+/* qmail-send is told by pidfile (SIGHUP) or daemontools' control fifo; never fatal. */
+TEST(qmail_reload_modes)
+{
+	sandbox s;
+	char pidfile[2048], fifo[2100], svc[2048];
+	sandbox_init(&s);
+	int pfd[2];
+	CHECK_EQ_INT(pipe(pfd), 0);
+	pid_t child = fork();
+	if (child == 0) {
+		signal(SIGHUP, on_hup);
+		if (write(pfd[1], "r", 1) != 1) _exit(3);
+		for (int i = 0; i < 500 && !got_hup; i++) usleep(10000);
+		_exit(got_hup ? 0 : 1);
+	}
+	char ready;
+	CHECK_EQ_INT(read(pfd[0], &ready, 1), 1);
+	snprintf(pidfile, sizeof pidfile, "%s/qmail-send.pid", s.root);
+	FILE *f = fopen(pidfile, "w");
+	fprintf(f, "%d\n", (int)child);
+	fclose(f);
+	s.cfg.reload_mode = VP_RELOAD_PIDFILE;
+	s.cfg.reload_target = pidfile;
+	CHECK_EQ_INT(vp_qmail_reload(&s.cfg), 0);
+	int status = -1;
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(pfd[0]);
+	close(pfd[1]);
+
+	/* svc -h: an 'h' into <service>/supervise/control */
+	snprintf(svc, sizeof svc, "%s/qmail-send", s.root);
+	mkdir(svc, 0755);
+	snprintf(fifo, sizeof fifo, "%s/supervise", svc);
+	mkdir(fifo, 0755);
+	strcat(fifo, "/control");
+	CHECK_EQ_INT(mkfifo(fifo, 0600), 0);
+	s.cfg.reload_mode = VP_RELOAD_SVC;
+	s.cfg.reload_target = svc;
+	CHECK_EQ_INT(vp_qmail_reload(&s.cfg), -1); /* nobody reading: fails at once, no hang */
+	int rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	CHECK_EQ_INT(vp_qmail_reload(&s.cfg), 0);
+	char c = 0;
+	CHECK_EQ_INT(read(rfd, &c, 1), 1);
+	CHECK_EQ_INT(c, 'h');
+	close(rfd);
+
+	/* a missing or bogus pidfile is reported, never fatal to the caller */
+	s.cfg.reload_mode = VP_RELOAD_PIDFILE;
+	s.cfg.reload_target = "/nonexistent/pid";
+	CHECK_EQ_INT(vp_qmail_reload(&s.cfg), -1);
+	f = fopen(pidfile, "w");
+	fprintf(f, "1\n"); /* init is never signalled */
+	fclose(f);
+	s.cfg.reload_target = pidfile;
+	CHECK_EQ_INT(vp_qmail_reload(&s.cfg), -1);
+	sandbox_free(&s);
+}
+
 int main(void)
 {
 	RUN(dirc_sequence);
@@ -347,5 +412,6 @@ int main(void)
 	RUN(morercpthosts_scenario);
 	RUN(hostile_domain_input);
 	RUN(remove_tree_never_follows_links);
+	RUN(qmail_reload_modes);
 	return T_SUMMARY();
 }
