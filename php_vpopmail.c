@@ -111,23 +111,31 @@ static void warn_error(const vp_error *err)
 /* The configuration of this call; false (with the error set) on a bad INI value. */
 static bool load_config(vp_config *cfg, vp_error *err)
 {
-	zend_long uid, gid;
 	memset(cfg, 0, sizeof *cfg);
 	vp_error_clear(err);
 	cfg->vpopmail_dir = VPOPMAIL_G(directory);
 	cfg->qmail_dir = VPOPMAIL_G(qmail_dir);
-	if (!resolve_id(VPOPMAIL_G(uid), "vpopmail", false, &uid)) {
+	/* Name lookups can cost a trip through NSS: once per thread is enough. */
+	if (!VPOPMAIL_G(ids_resolved)) {
+		VPOPMAIL_G(ids_error) = 0;
+		if (!resolve_id(VPOPMAIL_G(uid), "vpopmail", false, &VPOPMAIL_G(uid_value)))
+			VPOPMAIL_G(ids_error) = 1;
+		else if (!resolve_id(VPOPMAIL_G(gid), "vchkpw", true, &VPOPMAIL_G(gid_value)))
+			VPOPMAIL_G(ids_error) = 2;
+		VPOPMAIL_G(ids_resolved) = true;
+	}
+	if (VPOPMAIL_G(ids_error) == 1) {
 		vp_fail(err, VA_BAD_CONFIG, "vpopmail.uid: %s is not a user other than root",
 		        VPOPMAIL_G(uid));
 		return false;
 	}
-	if (!resolve_id(VPOPMAIL_G(gid), "vchkpw", true, &gid)) {
+	if (VPOPMAIL_G(ids_error) == 2) {
 		vp_fail(err, VA_BAD_CONFIG, "vpopmail.gid: %s is not a group other than root",
 		        VPOPMAIL_G(gid));
 		return false;
 	}
-	cfg->uid = (uid_t)uid;
-	cfg->gid = (gid_t)gid;
+	cfg->uid = (uid_t)VPOPMAIL_G(uid_value);
+	cfg->gid = (gid_t)VPOPMAIL_G(gid_value);
 	cfg->chown_files = geteuid() == 0;
 	int scheme = scheme_from_name(VPOPMAIL_G(password_scheme));
 	if (scheme < 0) {

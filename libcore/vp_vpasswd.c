@@ -168,14 +168,19 @@ int vp_vpw_format(const vp_user_entry *e, char *buf, size_t size, vp_error *err)
 	size_t len = (size_t)n - 1; /* without the '\n' */
 	if ((size_t)n >= size || len > VP_MAX_VPASSWD_LINE) {
 		/* Blame the field whose length the caller controls and which, once
-		 * dropped, would make the line fit: clear text, then gecos, else the
-		 * directory (which holds the user name). */
+		 * dropped, would make the line fit: clear text, then a gecos the
+		 * caller gave (the default gecos is the name itself), else the name,
+		 * which the line holds twice (field 1 and the directory). */
 		size_t excess = len > VP_MAX_VPASSWD_LINE ? len - VP_MAX_VPASSWD_LINE : len;
 		if (e->has_clear && cl >= excess)
-			return vp_fail(err, VA_CLEAR_PASSWD_TOO_LONG, "the vpasswd line would be too long");
-		if (gl >= excess)
-			return vp_fail(err, VA_GECOS_TOO_LONG, "the vpasswd line would be too long");
-		return vp_fail(err, VA_DIR_TOO_LONG, "the vpasswd line would be too long");
+			return vp_fail(err, VA_CLEAR_PASSWD_TOO_LONG,
+			               "the vpasswd line would be %zu bytes (max %d)", len, VP_MAX_VPASSWD_LINE);
+		if (gl >= excess && strcmp(e->gecos, e->name) != 0)
+			return vp_fail(err, VA_GECOS_TOO_LONG,
+			               "the vpasswd line would be %zu bytes (max %d)", len, VP_MAX_VPASSWD_LINE);
+		return vp_fail(err, VA_USER_NAME_TOO_LONG,
+		               "with this domain's directory the vpasswd line would be %zu bytes (max %d)",
+		               len, VP_MAX_VPASSWD_LINE);
 	}
 	return n;
 }

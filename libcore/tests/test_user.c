@@ -444,7 +444,11 @@ TEST(vpasswd_line_format_and_parse)
 	CHECK(n > 0 && n - 1 <= VP_MAX_VPASSWD_LINE);
 	memset(bad.name, 'n', 64);
 	bad.name[64] = '\0';
-	CHECK_EQ_INT(vp_vpw_format(&bad, buf, sizeof buf, &err), VA_DIR_TOO_LONG);
+	CHECK_EQ_INT(vp_vpw_format(&bad, buf, sizeof buf, &err), VA_USER_NAME_TOO_LONG);
+	/* the default gecos is the name: a long name is blamed, not the gecos */
+	strcpy(bad.gecos, bad.name);
+	CHECK_EQ_INT(vp_vpw_format(&bad, buf, sizeof buf, &err), VA_USER_NAME_TOO_LONG);
+	CHECK(strstr(err.msg, "(max 298)") != NULL);
 }
 
 /* ---- add, against the 5.6 fixture ---- */
@@ -641,7 +645,7 @@ TEST(add_user_refusals)
 	c->clear_passwords = 1;
 	memset(pw129, 'p', 128); pw129[128] = '\0';
 	int rc = vp_add_user(c, u64, "example.com", pw129, g64, 0, &e);
-	CHECK(rc == VA_CLEAR_PASSWD_TOO_LONG || rc == VA_GECOS_TOO_LONG || rc == VA_DIR_TOO_LONG);
+	CHECK(rc == VA_CLEAR_PASSWD_TOO_LONG || rc == VA_GECOS_TOO_LONG || rc == VA_USER_NAME_TOO_LONG);
 	c->clear_passwords = 0;
 	snprintf(p, sizeof p, "%s/%s", dd, u64);
 	CHECK(access(p, F_OK) != 0);
@@ -683,7 +687,7 @@ TEST(add_user_dir_guard)
 	user[ul - 1] = '\0';
 	int rc = vp_add_user(&s.cfg, user, "example.com", "pw", "", 0, &e);
 	/* fits the 160 guard; the line may still be too long for 298 */
-	CHECK(rc == 0 || rc == VA_DIR_TOO_LONG || rc == VA_GECOS_TOO_LONG);
+	CHECK(rc == 0 || rc == VA_DIR_TOO_LONG || rc == VA_USER_NAME_TOO_LONG);
 	/* a refusal leaves the counter exactly as it was */
 	char p[4096];
 	snprintf(p, sizeof p, "%s/.dir-control", dd);
