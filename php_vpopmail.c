@@ -14,6 +14,7 @@
 #include "zend_attributes.h"
 #include "zend_exceptions.h"
 
+#include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -547,6 +548,8 @@ static void info_writable(const char *label, const char *path)
 	char hint[512];
 	if (access(path, W_OK) == 0)
 		snprintf(hint, sizeof hint, "yes (%s)", path);
+	else if (errno == ENOENT)
+		snprintf(hint, sizeof hint, "no: %s does not exist", path);
 	else
 		snprintf(hint, sizeof hint, "no: %s is not writable by uid %ld; run PHP as root or the vpopmail user",
 		         path, (long)geteuid());

@@ -345,7 +345,7 @@ printf("sandbox %s (%s), password_scheme %s, fill %s\n", $vp,
        trim((string)@shell_exec('df -T ' . escapeshellarg($vp) . " 2>/dev/null | awk 'NR==2{print \$2}'")) ?: '?', $scheme, $fill);
 $numeric = fn(string $k) => (bool)preg_match('/^[0-9]+$/', (string)ini_get($k));
 printf("vpopmail.uid=%s vpopmail.gid=%s%s\n", ini_get('vpopmail.uid') ?: '(unset)', ini_get('vpopmail.gid') ?: '(unset)',
-       $numeric('vpopmail.uid') && $numeric('vpopmail.gid') ? '' : ': resolved by name (getpwnam_r/getgrnam_r) in every call');
+       $numeric('vpopmail.uid') && $numeric('vpopmail.gid') ? '' : ': resolved by name once per process (getpwnam_r/getgrnam_r)');
 printf("add/del: median of %d single calls; auth/crypt: median of %d runs of %d calls\n\n", $adds, $runs, $ops);
 
 if ($fill === 'synth' && !isset($o['no-check'])) {
