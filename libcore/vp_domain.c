@@ -22,6 +22,19 @@ static size_t base_len(const char *dir)
 	return n;
 }
 
+/* Every entry point: a clean error, a usable configuration, a valid name. */
+static int begin(const vp_config *cfg, const char *domain, char name[VP_MAX_PW_DOMAIN + 1],
+                 vp_error *err)
+{
+	int rc;
+	vp_error_clear(err);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	if (!domain)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	return vp_domain_normalize(domain, strlen(domain), name, err);
+}
+
 static int lock_registry(const vp_config *cfg, vp_lock *lock, vp_error *err)
 {
 	char path[4096];
@@ -176,12 +189,7 @@ int vp_add_domain(const vp_config *cfg, const char *domain, const char *dir, uid
 	vp_lock lock;
 	int rc;
 
-	vp_error_clear(err);
-	if ((rc = vp_config_check(cfg, err)) != 0)
-		return rc;
-	if (!domain)
-		return vp_fail(err, VA_NULL_POINTER, NULL);
-	if ((rc = vp_domain_normalize(domain, strlen(domain), name, err)) != 0)
+	if ((rc = begin(cfg, domain, name, err)) != 0)
 		return rc;
 	/* Domains live only under the configured home (spec 15.7). */
 	if (dir && *dir) {
@@ -229,12 +237,7 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	vp_lock lock;
 	int rc;
 
-	vp_error_clear(err);
-	if ((rc = vp_config_check(cfg, err)) != 0)
-		return rc;
-	if (!domain)
-		return vp_fail(err, VA_NULL_POINTER, NULL);
-	if ((rc = vp_domain_normalize(domain, strlen(domain), name, err)) != 0)
+	if ((rc = begin(cfg, domain, name, err)) != 0)
 		return rc;
 	if ((rc = lock_registry(cfg, &lock, err)) != 0)
 		return rc;
@@ -303,13 +306,7 @@ static int alias_common(const vp_config *cfg, const char *a, const char *b, int 
 	vp_lock lock;
 	int rc;
 
-	vp_error_clear(err);
-	if ((rc = vp_config_check(cfg, err)) != 0)
-		return rc;
-	if (!a || !b)
-		return vp_fail(err, VA_NULL_POINTER, NULL);
-	if ((rc = vp_domain_normalize(a, strlen(a), na, err)) != 0 ||
-	    (rc = vp_domain_normalize(b, strlen(b), nb, err)) != 0)
+	if ((rc = begin(cfg, a, na, err)) != 0 || (rc = begin(cfg, b, nb, err)) != 0)
 		return rc;
 	if (strcmp(na, nb) == 0)
 		return vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", na);

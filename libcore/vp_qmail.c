@@ -212,6 +212,31 @@ done:
 	return rc;
 }
 
+/* A cdb written through the atomic primitive: begin, add records, end. */
+static int cdb_begin(const char *path, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
+{
+	int rc = vp_atomic_open(a, path, 0644, err);
+	if (rc != 0)
+		return rc;
+	if (cdb_make_start(cdbm, a->fd) != 0) {
+		vp_atomic_abort(a);
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_start", path);
+	}
+	return 0;
+}
+
+/* Commits when rc is 0, otherwise discards the temp file; returns the result. */
+static int cdb_end(int rc, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
+{
+	if (rc == 0 && cdb_make_finish(cdbm) != 0)
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_finish", a->path);
+	if (rc != 0) {
+		vp_atomic_abort(a);
+		return rc;
+	}
+	return vp_atomic_commit(a, (uid_t)-1, (gid_t)-1, 0, err);
+}
+
 /* users/cdb exactly as qmail-newu compiles it (spec 2.2). */
 int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_error *err)
 {
@@ -224,13 +249,8 @@ int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_
 
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/cdb") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	rc = vp_atomic_open(&a, path, 0644, err);
-	if (rc != 0)
+	if ((rc = cdb_begin(path, &a, &cdbm, err)) != 0)
 		return rc;
-	if (cdb_make_start(&cdbm, a.fd) != 0) {
-		vp_atomic_abort(&a);
-		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_start", path);
-	}
 	const char *p = assign, *end = assign + len, *line;
 	size_t ll;
 	rc = 0;
@@ -279,13 +299,7 @@ int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_
 	}
 	if (rc == 0 && cdb_make_add(&cdbm, "", 0, wild, (unsigned)nwild) != 0)
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_add", path);
-	if (rc == 0 && cdb_make_finish(&cdbm) != 0)
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_finish", path);
-	if (rc != 0) {
-		vp_atomic_abort(&a);
-		return rc;
-	}
-	return vp_atomic_commit(&a, (uid_t)-1, (gid_t)-1, 0, err);
+	return cdb_end(rc, &a, &cdbm, err);
 }
 
 /* control/morercpthosts.cdb as qmail-newmrh compiles it (spec 2.3). */
@@ -298,13 +312,8 @@ int vp_build_morercpthosts_cdb(const vp_config *cfg, const char *text, size_t le
 
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "control/morercpthosts.cdb") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	rc = vp_atomic_open(&a, path, 0644, err);
-	if (rc != 0)
+	if ((rc = cdb_begin(path, &a, &cdbm, err)) != 0)
 		return rc;
-	if (cdb_make_start(&cdbm, a.fd) != 0) {
-		vp_atomic_abort(&a);
-		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_start", path);
-	}
 	const char *p = text, *end = text + len, *line;
 	size_t ll;
 	while (rc == 0 && next_line(&p, end, &line, &ll)) {
@@ -320,13 +329,7 @@ int vp_build_morercpthosts_cdb(const vp_config *cfg, const char *text, size_t le
 		if (cdb_make_add(&cdbm, key, (unsigned)ll, "", 0) != 0)
 			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_add", path);
 	}
-	if (rc == 0 && cdb_make_finish(&cdbm) != 0)
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_finish", path);
-	if (rc != 0) {
-		vp_atomic_abort(&a);
-		return rc;
-	}
-	return vp_atomic_commit(&a, (uid_t)-1, (gid_t)-1, 0, err);
+	return cdb_end(rc, &a, &cdbm, err);
 }
 
 static int control_path(const vp_config *cfg, const char *name, char *out, size_t size)
