@@ -147,6 +147,8 @@ typedef struct vp_config {
 	enum vp_reload_mode reload_mode;
 	const char *reload_target;
 	int lock_timeout_ms;      /* 0: 20000, as vpopmail's 10 x 2 s */
+	int auth_logging;         /* a successful vp_auth_user_ex writes <home>/lastauth */
+	int auth_fast_unknown;    /* unknown user: answer at once (0: pay one crypt, like a wrong password) */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
@@ -310,6 +312,118 @@ int vp_alias_get(const vp_config *cfg, const char *alias, const char *domain,
 /* Every alias, sorted as valias -s lists them: name_cb then its lines. */
 int vp_alias_get_all(const vp_config *cfg, const char *domain, vp_alias_name_cb name_cb,
                      vp_alias_line_cb line_cb, void *ctx, vp_error *err);
+
+/* ---- the read side (vp_info.c): what vuserinfo / vdominfo report ---- */
+typedef struct vp_user_info {
+	vp_user_entry e;                     /* the vpasswd record */
+	char domain[VP_MAX_PW_DOMAIN + 1];   /* the real domain it lives in */
+	char scheme[16];                     /* "SHA-512" "SHA-256" "MD5" "DES" "bcrypt"
+	                                        "yescrypt" "{X}" prefix, "" empty hash */
+	long long quota_bytes;               /* parsed quota, -1 = no limit */
+	long long quota_count;               /* -1 = no limit */
+	int lastauth_state;                  /* 0 no lastauth file, 1 never logged in
+	                                        ("0.0.0.0": created), 2 logged in */
+	long long lastauth_time;             /* mtime of lastauth (unix time) */
+	char lastauth_ip[64];                /* content of lastauth, "" when missing */
+} vp_user_info;
+/* 1 found / 0 no such user / <0 VA code (unknown domain: VA_DOMAIN_DOES_NOT_EXIST). */
+int vp_user_info_get(const vp_config *cfg, const char *user, const char *domain,
+                     vp_user_info *out, vp_error *err);
+/* A stored quota string as vdelivermail reads it (legacy "50M"/"5000000" forms
+ * included): bytes and count, -1 for no limit.  0, or -1 when it does not parse. */
+int vp_quota_parse(const char *quota, long long *bytes, long long *count);
+
+/* Users sorted by name (strcmp), `limit` of them (0: all) after skipping
+ * `offset`; streams the domain's vpasswd, memory independent of its size.
+ * cb returns nonzero to stop early.  Returns 0 or a VA code. */
+typedef int (*vp_user_cb)(void *ctx, const vp_user_entry *e);
+int vp_list_users(const vp_config *cfg, const char *domain, unsigned long offset,
+                  unsigned long limit, vp_user_cb cb, void *ctx, vp_error *err);
+int vp_count_users(const vp_config *cfg, const char *domain, unsigned long *count,
+                   vp_error *err);
+
+/* Every domain of users/assign sorted by name; alias domains carry their
+ * real domain (is_alias set).  users: the real domain's user count. */
+typedef int (*vp_domain_cb)(void *ctx, const vp_domain_info *d, unsigned long users);
+int vp_list_domains(const vp_config *cfg, vp_domain_cb cb, void *ctx, vp_error *err);
+/* 1 / 0 / <0; users as vdominfo counts them. */
+int vp_domain_info_get(const vp_config *cfg, const char *domain, vp_domain_info *out,
+                       unsigned long *users, vp_error *err);
+
+/* ---- modify a user (vp_usermod.c): vmoduser ---- */
+enum vp_flags_mode {
+	VP_FLAGS_ADD = 0,   /* flags |= bits   (vmoduser -p, -s, ...) */
+	VP_FLAGS_REMOVE,    /* flags &= ~bits */
+	VP_FLAGS_REPLACE    /* flags = bits    (vmoduser -x then the options) */
+};
+#define VP_FLAGS_KNOWN 0x7FFFFUL
+int vp_get_user_flags(const vp_config *cfg, const char *user, const char *domain,
+                      unsigned long *flags, vp_error *err);
+/* Bits outside VP_FLAGS_KNOWN are refused (VA_PARSE_ERROR); *result: the new flags. */
+int vp_set_user_flags(const vp_config *cfg, const char *user, const char *domain,
+                      enum vp_flags_mode mode, unsigned long bits, unsigned long *result,
+                      vp_error *err);
+int vp_set_user_gecos(const vp_config *cfg, const char *user, const char *domain,
+                      const char *gecos, vp_error *err);
+
+/* ---- catch-all (vp_catchall.c): <domaindir>/.qmail-default ---- */
+enum vp_catchall_kind {
+	VP_CATCHALL_NONE = 0,   /* no .qmail-default */
+	VP_CATCHALL_BOUNCE,     /* bounce-no-mailbox */
+	VP_CATCHALL_DELETE,     /* delete */
+	VP_CATCHALL_FORWARD,    /* an address: forward */
+	VP_CATCHALL_MAILBOX,    /* a local user's home (vdelivermail path form) */
+	VP_CATCHALL_OTHER       /* not a vdelivermail line we recognise */
+};
+typedef struct vp_catchall {
+	enum vp_catchall_kind kind;
+	char target[VP_MAX_ALIAS_LINE + 256]; /* address, user name or raw line */
+	char line[VP_MAX_ALIAS_LINE + 256];   /* the first line, verbatim */
+} vp_catchall;
+int vp_get_catchall(const vp_config *cfg, const char *domain, vp_catchall *out, vp_error *err);
+/* action: "bounce-no-mailbox", "delete", "user@domain" (forward) or a local
+ * user name (deliver to that mailbox). */
+int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action,
+                    vp_error *err);
+
+/* ---- quota usage (vp_quota.c): Maildir++ maildirsize ---- */
+typedef struct vp_quota_usage {
+	long long bytes_used, count_used;
+	long long bytes_limit, count_limit;  /* -1 = no limit */
+	int recomputed;                      /* maildirsize was missing/stale and rebuilt */
+} vp_quota_usage;
+int vp_get_quota_usage(const vp_config *cfg, const char *user, const char *domain,
+                       vp_quota_usage *out, vp_error *err);
+
+/* ---- service-aware authentication (vp_auth.c) ---- */
+enum vp_service {
+	VP_SERVICE_ANY = 0, /* vauth_user: no flag check */
+	VP_SERVICE_POP,     /* denied by VP_NO_POP */
+	VP_SERVICE_IMAP,    /* VP_NO_IMAP */
+	VP_SERVICE_SMTP,    /* VP_NO_SMTP */
+	VP_SERVICE_WEBMAIL  /* VP_NO_WEBMAIL */
+};
+/* As vp_auth_user; a flag that denies svc gives VA_ACCOUNT_DISABLED (after the
+ * password was checked).  On success with cfg->auth_logging, <home>/lastauth
+ * is rewritten with remote_ip (NULL or "": "0.0.0.0"), as vchkpw does. */
+int vp_auth_user_ex(const vp_config *cfg, const char *user, const char *domain,
+                    const char *password, enum vp_service svc, const char *remote_ip,
+                    vp_user_entry *out, vp_error *err);
+
+/* ---- batches (vp_batch.c): many changes, one rewrite, all or nothing ---- */
+typedef struct vp_batch vp_batch;
+/* Locks nothing yet: operations are queued and checked at commit. */
+int vp_batch_begin(const vp_config *cfg, const char *domain, vp_batch **out, vp_error *err);
+int vp_batch_add_user(vp_batch *b, const char *user, const char *password, const char *gecos,
+                      int apop, const char *quota, vp_error *err);
+int vp_batch_del_user(vp_batch *b, const char *user, vp_error *err);
+int vp_batch_set_password(vp_batch *b, const char *user, const char *password, vp_error *err);
+int vp_batch_set_quota(vp_batch *b, const char *user, const char *quota, vp_error *err);
+/* Under the domain's lock: checks every operation against the current store,
+ * then one vpasswd + vpasswd.cdb rewrite.  Any failure leaves the store as it
+ * was (err says which operation, by index); nothing is applied.  Frees b. */
+int vp_batch_commit(vp_batch *b, vp_error *err);
+void vp_batch_free(vp_batch *b);
 
 #ifdef __cplusplus
 }
