@@ -499,6 +499,227 @@ PHP_FUNCTION(vpopmail_alias_get_all)
 	}
 }
 
+/* ---- the read side ---- */
+
+static const struct { const char *name; unsigned long bit; } user_flags[] = {
+	{ "no_passwd_chng", VP_NO_PASSWD_CHNG }, { "no_pop", VP_NO_POP },
+	{ "no_webmail", VP_NO_WEBMAIL }, { "no_imap", VP_NO_IMAP },
+	{ "bounce_mail", VP_BOUNCE_MAIL }, { "no_relay", VP_NO_RELAY },
+	{ "no_dialup", VP_NO_DIALUP }, { "v_user0", VP_V_USER0 }, { "v_user1", VP_V_USER1 },
+	{ "v_user2", VP_V_USER2 }, { "v_user3", VP_V_USER3 }, { "no_smtp", VP_NO_SMTP },
+	{ "qa_admin", VP_QA_ADMIN }, { "v_override", VP_V_OVERRIDE },
+	{ "no_spamassassin", VP_NO_SPAMASSASSIN }, { "delete_spam", VP_DELETE_SPAM },
+	{ "sa_admin", VP_SA_ADMIN }, { "sa_expert", VP_SA_EXPERT }, { "no_maildrop", VP_NO_MAILDROP },
+};
+
+static void add_long_or_null(zval *arr, const char *key, long long v, bool present)
+{
+	if (present)
+		add_assoc_long(arr, key, (zend_long)v);
+	else
+		add_assoc_null(arr, key);
+}
+
+PHP_FUNCTION(vpopmail_user_info)
+{
+	zend_string *user, *domain;
+	bool with_hash = false;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_BOOL(with_hash)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	vp_user_info *ui = emalloc(sizeof *ui);
+	int rc = vp_user_info_get(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ui, &err);
+	if (rc != 1) {
+		if (rc == 0 && err.code == 0)
+			vp_fail(&err, VA_USER_DOES_NOT_EXIST, NULL);
+		warn_error(&err);
+		explicit_bzero(ui, sizeof *ui);
+		efree(ui);
+		RETURN_FALSE;
+	}
+	const vp_user_entry *e = &ui->e;
+	zval flags;
+	array_init(return_value);
+	add_assoc_string(return_value, "name", e->name);
+	add_assoc_string(return_value, "domain", ui->domain);
+	add_assoc_string(return_value, "gecos", e->gecos);
+	add_assoc_string(return_value, "dir", e->dir);
+	add_assoc_string(return_value, "quota", e->quota);
+	add_long_or_null(return_value, "quota_bytes", ui->quota_bytes, ui->quota_bytes >= 0);
+	add_long_or_null(return_value, "quota_messages", ui->quota_count, ui->quota_count >= 0);
+	add_assoc_long(return_value, "flags", (zend_long)e->flags);
+	array_init(&flags);
+	for (size_t i = 0; i < sizeof user_flags / sizeof user_flags[0]; i++)
+		add_assoc_bool(&flags, user_flags[i].name, (e->flags & user_flags[i].bit) != 0);
+	add_assoc_zval(return_value, "flag", &flags);
+	add_assoc_long(return_value, "uid", e->uid_flag);
+	add_assoc_string(return_value, "scheme", ui->scheme);
+	add_assoc_bool(return_value, "has_clear_password", e->has_clear && e->clear[0]);
+	if (with_hash)
+		add_assoc_string(return_value, "hash", e->passwd);
+	add_long_or_null(return_value, "last_auth", ui->lastauth_time, ui->lastauth_state == 2);
+	if (ui->lastauth_state == 2)
+		add_assoc_string(return_value, "last_auth_ip", ui->lastauth_ip);
+	else
+		add_assoc_null(return_value, "last_auth_ip");
+	add_long_or_null(return_value, "created", ui->lastauth_time, ui->lastauth_state == 1);
+	explicit_bzero(ui, sizeof *ui);
+	efree(ui);
+}
+
+static int collect_user(void *ctx, const vp_user_entry *e)
+{
+	zval row;
+	array_init_size(&row, 6);
+	add_assoc_string(&row, "name", e->name);
+	add_assoc_string(&row, "gecos", e->gecos);
+	add_assoc_string(&row, "dir", e->dir);
+	add_assoc_string(&row, "quota", e->quota);
+	add_assoc_long(&row, "flags", (zend_long)e->flags);
+	add_assoc_long(&row, "uid", e->uid_flag);
+	add_next_index_zval((zval *)ctx, &row);
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_list_users)
+{
+	zend_string *domain;
+	zend_long offset = 0, limit = 0;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(1, 3)
+		Z_PARAM_STR(domain)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(offset)
+		Z_PARAM_LONG(limit)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	if (offset < 0) {
+		zend_argument_value_error(2, "must be greater than or equal to 0");
+		RETURN_THROWS();
+	}
+	if (limit < 0) {
+		zend_argument_value_error(3, "must be greater than or equal to 0");
+		RETURN_THROWS();
+	}
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	array_init(return_value);
+	if (vp_list_users(&cfg, ZSTR_VAL(domain), (unsigned long)offset, (unsigned long)limit,
+	                  collect_user, return_value, &err) != 0) {
+		zval_ptr_dtor(return_value);
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+}
+
+PHP_FUNCTION(vpopmail_count_users)
+{
+	zend_string *domain;
+	vp_config cfg;
+	vp_error err;
+	unsigned long n = 0;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	clear_error();
+	if (!load_config(&cfg, &err) || vp_count_users(&cfg, ZSTR_VAL(domain), &n, &err) != 0) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	RETURN_LONG((zend_long)n);
+}
+
+static void domain_row(zval *row, const vp_domain_info *d, unsigned long users)
+{
+	array_init(row);
+	add_assoc_string(row, "domain", d->name);
+	add_assoc_string(row, "real_domain", d->realdomain);
+	add_assoc_bool(row, "is_alias", d->is_alias);
+	add_assoc_string(row, "dir", d->dir);
+	add_assoc_long(row, "uid", (zend_long)d->uid);
+	add_assoc_long(row, "gid", (zend_long)d->gid);
+	add_assoc_long(row, "users", (zend_long)users);
+}
+
+static int collect_domain(void *ctx, const vp_domain_info *d, unsigned long users)
+{
+	zval row;
+	domain_row(&row, d, users);
+	add_next_index_zval((zval *)ctx, &row);
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_list_domains)
+{
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_NONE();
+	clear_error();
+	array_init(return_value);
+	if (!load_config(&cfg, &err) || vp_list_domains(&cfg, collect_domain, return_value, &err) != 0) {
+		/* The signature promises an array: the failure is the warning and the error state. */
+		zend_hash_clean(Z_ARRVAL_P(return_value));
+		warn_error(&err);
+	}
+}
+
+PHP_FUNCTION(vpopmail_domain_info)
+{
+	zend_string *domain;
+	vp_config cfg;
+	vp_error err;
+	vp_domain_info d;
+	unsigned long users = 0;
+	char **names = NULL;
+	size_t count = 0;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	int rc = vp_domain_info_get(&cfg, ZSTR_VAL(domain), &d, &users, &err);
+	if (rc == 0)
+		vp_fail(&err, VA_DOMAIN_DOES_NOT_EXIST, "%s", ZSTR_VAL(domain));
+	if (rc != 1 || vp_assign_names_for(&cfg, d.realdomain, &names, &count, &err) != 0) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	zval aliases;
+	domain_row(return_value, &d, users);
+	array_init(&aliases);
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(names[i], d.realdomain) != 0)
+			add_next_index_string(&aliases, names[i]);
+	vp_free_names(names, count);
+	add_assoc_zval(return_value, "aliases", &aliases);
+}
+
 PHP_FUNCTION(vpopmail_error)
 {
 	ZEND_PARSE_PARAMETERS_NONE();

@@ -487,6 +487,41 @@ function vpopmail_alias_get(string $alias, string $domain): array {}
 /** @return array<string, array<int, string>> */
 function vpopmail_alias_get_all(string $domain): array {}
 
+/**
+ * What vuserinfo shows for one mailbox: name, domain (the real one), gecos,
+ * dir, quota (as stored) with quota_bytes/quota_messages (null: no limit),
+ * flags and their names under 'flag', uid (1 POP, 2 APOP), scheme of the
+ * hash, has_clear_password, last_auth/last_auth_ip (null: never logged in),
+ * created (lastauth's time while it says "0.0.0.0"); 'hash' with $with_hash.
+ * An unknown user or domain: false and a warning.
+ * @return array<string, mixed>|false
+ */
+function vpopmail_user_info(string $user, string $domain, bool $with_hash = false): array|false {}
+
+/**
+ * A page of the domain's users sorted by name: $limit of them (0: all) after
+ * skipping $offset.  Each: name, gecos, dir, quota, flags, uid.
+ * @return list<array<string, string|int>>|false
+ */
+function vpopmail_list_users(string $domain, int $offset = 0, int $limit = 0): array|false {}
+
+/** The number of mailboxes of the domain (vdominfo's "users:"), read in constant time. */
+function vpopmail_count_users(string $domain): int|false {}
+
+/**
+ * Every domain of users/assign sorted by name: domain, real_domain,
+ * is_alias, dir, uid, gid, users (of the real domain).
+ * @return list<array<string, string|int|bool>>
+ */
+function vpopmail_list_domains(): array {}
+
+/**
+ * One domain as vpopmail_list_domains() shows it, plus 'aliases': the alias
+ * domains of its real domain.  An unknown domain: false and a warning.
+ * @return array<string, mixed>|false
+ */
+function vpopmail_domain_info(string $domain): array|false {}
+
 /** The text of the last call's error ("Success" after a success). */
 function vpopmail_error(): string {}
 

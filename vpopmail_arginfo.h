@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 3d688f05e07a87f0570819cbdea21c5f95da6eb7 */
+ * Stub hash: fd41383eb958d007055beba4762cb81797e3498f */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -84,6 +84,29 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_alias_get_all, 0, 1, IS
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_user_info, 0, 2, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, with_hash, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_list_users, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, offset, IS_LONG, 0, "0")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, limit, IS_LONG, 0, "0")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_count_users, 0, 1, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_list_domains, 0, 0, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_domain_info, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_error, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -107,6 +130,11 @@ ZEND_FUNCTION(vpopmail_alias_del);
 ZEND_FUNCTION(vpopmail_alias_del_domain);
 ZEND_FUNCTION(vpopmail_alias_get);
 ZEND_FUNCTION(vpopmail_alias_get_all);
+ZEND_FUNCTION(vpopmail_user_info);
+ZEND_FUNCTION(vpopmail_list_users);
+ZEND_FUNCTION(vpopmail_count_users);
+ZEND_FUNCTION(vpopmail_list_domains);
+ZEND_FUNCTION(vpopmail_domain_info);
 ZEND_FUNCTION(vpopmail_error);
 ZEND_FUNCTION(vpopmail_errno);
 
@@ -128,6 +156,11 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_alias_del_domain, arginfo_vpopmail_alias_del_domain)
 	ZEND_FE(vpopmail_alias_get, arginfo_vpopmail_alias_get)
 	ZEND_FE(vpopmail_alias_get_all, arginfo_vpopmail_alias_get_all)
+	ZEND_FE(vpopmail_user_info, arginfo_vpopmail_user_info)
+	ZEND_FE(vpopmail_list_users, arginfo_vpopmail_list_users)
+	ZEND_FE(vpopmail_count_users, arginfo_vpopmail_count_users)
+	ZEND_FE(vpopmail_list_domains, arginfo_vpopmail_list_domains)
+	ZEND_FE(vpopmail_domain_info, arginfo_vpopmail_domain_info)
 	ZEND_FE(vpopmail_error, arginfo_vpopmail_error)
 	ZEND_FE(vpopmail_errno, arginfo_vpopmail_errno)
 	ZEND_FE_END
