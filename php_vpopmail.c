@@ -704,8 +704,6 @@ PHP_FUNCTION(vpopmail_domain_info)
 		RETURN_FALSE;
 	}
 	int rc = vp_domain_info_get(&cfg, ZSTR_VAL(domain), &d, &users, &err);
-	if (rc == 0)
-		vp_fail(&err, VA_DOMAIN_DOES_NOT_EXIST, "%s", ZSTR_VAL(domain));
 	if (rc != 1 || vp_assign_names_for(&cfg, d.realdomain, &names, &count, &err) != 0) {
 		warn_error(&err);
 		RETURN_FALSE;

@@ -734,6 +734,8 @@ int vp_domain_info_get(const vp_config *cfg, const char *domain, vp_domain_info 
 	if ((rc = vp_domain_normalize(domain, strlen(domain), dname, err)) != 0)
 		return rc;
 	rc = vp_domain_lookup(cfg, dname, &d, err);
+	if (rc == 0)
+		vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname); /* for the caller's message */
 	if (rc != 1)
 		return rc;
 	unsigned long n = 0;
