@@ -637,7 +637,15 @@ int vp_assign_names_for(const vp_config *cfg, const char *realdomain, char ***na
 			continue;
 		size_t nl = (size_t)(colon - l) - 2;
 		char *name = malloc(nl + 1);
-		if (!name || (*count == cap && !(list = realloc(list, (cap = cap ? cap * 2 : 8) * sizeof *list)))) {
+		if (name && *count == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			char **nlist = realloc(list, ncap * sizeof *nlist);
+			if (nlist) {
+				list = nlist;
+				cap = ncap;
+			}
+		}
+		if (!name || *count == cap) { /* the old list stays owned, freed below */
 			free(name);
 			rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 			break;
