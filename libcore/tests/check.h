@@ -459,7 +459,31 @@ static void chk_expected_users_cdb(const chk_lines *assign, chk_lines *out)
 	chk_push(out, rec, strlen(rec));
 }
 
-static int chk_tree(sandbox *s, int mode, chk_stats *st)
+/* users/cdb == what qmail-newu compiles from users/assign?  1 / 0. */
+__attribute__((unused)) static int chk_users_cdb(sandbox *s, int report)
+{
+	char p[4096];
+	chk_lines assign = { 0 }, want = { 0 }, got = { 0 };
+	int exists, same = 1;
+	snprintf(p, sizeof p, "%s/users/assign", s->qmail);
+	if (chk_read_lines(p, &assign, &exists) != 0)
+		chk_bad("users/assign unreadable");
+	chk_expected_users_cdb(&assign, &want);
+	snprintf(p, sizeof p, "%s/users/cdb", s->qmail);
+	int r = chk_cdb_records(p, &got);
+	if (r != 0 && (r != -1 || exists)) {
+		chk_bad("users/cdb does not open (%d)", r);
+		same = 0;
+	} else if (exists) {
+		same = chk_same_set("users/cdb vs users/assign", &want, &got, report);
+	}
+	chk_lines_free(&assign);
+	chk_lines_free(&want);
+	chk_lines_free(&got);
+	return same;
+}
+
+__attribute__((unused)) static int chk_tree(sandbox *s, int mode, chk_stats *st)
 {
 	chk_stats local;
 	if (!st)

@@ -23,7 +23,10 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
 #ifndef CRASH_KILLS
-#define CRASH_KILLS 300
+#define CRASH_KILLS 250
+#endif
+#ifndef CRASH_KILLS_DISK
+#define CRASH_KILLS_DISK 60
 #endif
 #define POOL_USERS 12
 #define POOL_ALIAS 4
@@ -64,12 +67,14 @@ static void note(shared *sh, int kind, int rc, int ok1, int ok2)
 	sh->last_kind = kind;
 }
 
-static void writer(sandbox *s, shared *sh, unsigned long long seed)
+static void writer(sandbox *s, shared *sh, unsigned long long seed, int users_only)
 {
 	char name[64], line[128];
 	vp_error e;
 	for (long n = 0;; n++) {
 		int kind = (int)(rnd(&seed) % 100), rc;
+		if (users_only) /* mostly vpasswd rewrites: passwd and quota */
+			kind = kind < 80 ? 38 + kind % 22 : kind % 38;
 		snprintf(name, sizeof name, "u%d", (int)(rnd(&seed) % POOL_USERS));
 		if (kind < 22) {
 			rc = vp_add_user(&s->cfg, name, DOM, "secret-1", NULL, 0, &e);
@@ -109,7 +114,7 @@ static void writer(sandbox *s, shared *sh, unsigned long long seed)
 	}
 }
 
-TEST(kill_dash_nine_writers)
+static void crash_rounds(const char *where, int rounds, int users_only, long max_delay_us)
 {
 	sandbox s;
 	vp_error e;
@@ -117,6 +122,11 @@ TEST(kill_dash_nine_writers)
 	s.cfg.hash_scheme = VP_HASH_MD5;
 	s.cfg.lock_timeout_ms = 30000;
 	CHECK_EQ_INT(vp_add_domain(&s.cfg, DOM, NULL, s.cfg.uid, s.cfg.gid, &e), 0);
+	for (int i = 0; users_only && i < POOL_USERS; i += 2) {
+		char u[16];
+		snprintf(u, sizeof u, "u%d", i);
+		CHECK_EQ_INT(vp_add_user(&s.cfg, u, DOM, "secret-0", NULL, 0, &e), 0);
+	}
 	shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(sh != MAP_FAILED);
 	if (sh == MAP_FAILED)
@@ -130,12 +140,12 @@ TEST(kill_dash_nine_writers)
 	unsigned long kills = 0, bad_rounds = 0, lag = 0, ctl_lag = 0, rebuilt = 0, temps = 0;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (int round = 0; round < CRASH_KILLS; round++) {
+	for (int round = 0; round < rounds; round++) {
 		unsigned long long child_seed = rnd(&seed);
-		long delay_us = 200 + (long)(rnd(&seed) % 20000);
+		long delay_us = 200 + (long)(rnd(&seed) % (unsigned long long)max_delay_us);
 		pid_t pid = fork();
 		if (pid == 0) {
-			writer(&s, sh, child_seed | 1);
+			writer(&s, sh, child_seed | 1, users_only);
 			_exit(0);
 		}
 		struct timespec ts = { 0, delay_us * 1000L };
@@ -174,10 +184,10 @@ TEST(kill_dash_nine_writers)
 		CHECK_EQ_INT(vp_del_domain(&s.cfg, pdom, &e), 0);
 
 		/* a domain write recompiled users/cdb from assign */
-		problems += chk_tree(&s, CHK_CRASHED, &cs);
-		if (cs.users_cdb_lag)
+		if (!chk_users_cdb(&s, 1)) {
 			chk_bad("users/cdb still differs from assign after a domain write");
-		CHECK_EQ_INT(cs.users_cdb_lag, 0);
+			problems++;
+		}
 		if (problems) {
 			fprintf(stderr, "  round %d (delay %ld us): %d problems\n", round, delay_us, problems);
 			bad_rounds++;
@@ -192,28 +202,47 @@ TEST(kill_dash_nine_writers)
 		        sh->unexpected, sh->last_rc, sh->last_kind);
 	CHECK_EQ_INT(sh->unexpected, 0);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("crash: %lu kill -9 survived in %.1f s, %ld writer operations completed between them; "
+	printf("crash (%s): %lu kill -9 survived in %.1f s, %ld writer operations completed between them; "
 	       "after kills: users/cdb one write behind assign %lu times, control files behind "
 	       "%lu times, vpasswd.cdb missing and rebuilt %lu times; re-adds refused by a "
 	       "killed add's leftovers: %ld homes, %ld domain dirs; %lu stale temp files ignored\n",
-	       kills, secs, sh->ops, lag, ctl_lag, rebuilt, sh->orphan_home, sh->orphan_dir, temps);
+	       where, kills, secs, sh->ops, lag, ctl_lag, rebuilt, sh->orphan_home, sh->orphan_dir, temps);
 	munmap(sh, sizeof *sh);
 	sandbox_free(&s);
+}
+
+/* A kill -9 leaves the page cache as it was: what a killed process leaves
+ * behind is the same on tmpfs, where fsync costs nothing and hundreds of
+ * rounds fit in seconds; but there the windows between two renames are
+ * microseconds wide.  On disk each fsync widens them to milliseconds, so a
+ * shorter run there aims at them with the user store's writers. */
+TEST(kill_dash_nine_writers_tmpfs)
+{
+	char shm[] = "/dev/shm/vp-crashXXXXXX";
+	char *keep = getenv("VP_TMP") ? strdup(getenv("VP_TMP")) : NULL;
+	int on_shm = mkdtemp(shm) != NULL;
+	if (on_shm)
+		setenv("VP_TMP", shm, 1);
+	crash_rounds(on_shm ? "tmpfs" : "disk", CRASH_KILLS, 0, 20000);
+	if (on_shm) {
+		rmdir(shm);
+		if (keep)
+			setenv("VP_TMP", keep, 1);
+		else
+			unsetenv("VP_TMP");
+	}
+	free(keep);
+}
+
+TEST(kill_dash_nine_writers_disk)
+{
+	crash_rounds("disk, user store", CRASH_KILLS_DISK, 1, 30000);
 }
 
 int main(void)
 {
 	(void)compare_step;
-	/* A kill -9 leaves the page cache as it was: what a crashed process
-	 * leaves behind is the same on tmpfs, where fsync costs nothing and
-	 * hundreds of rounds fit in seconds.  VP_CRASH_DISK=1 keeps VP_TMP. */
-	char shm[] = "/dev/shm/vp-crashXXXXXX";
-	const char *disk = getenv("VP_CRASH_DISK");
-	int on_shm = !(disk && *disk == '1') && mkdtemp(shm) != NULL;
-	if (on_shm)
-		setenv("VP_TMP", shm, 1);
-	RUN(kill_dash_nine_writers);
-	if (on_shm)
-		rmdir(shm);
+	RUN(kill_dash_nine_writers_tmpfs);
+	RUN(kill_dash_nine_writers_disk);
 	return T_SUMMARY();
 }
