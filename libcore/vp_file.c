@@ -62,7 +62,17 @@ static int try_lock(int fd)
 int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, vp_error *err)
 {
 	lock->fd = -1;
-	int fd = open(lockpath, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* A lock file we create is 0600 whatever the umask (open's mode is masked). */
+	int fd = -1;
+	for (int tries = 0; fd < 0 && tries < 3; tries++) {
+		fd = open(lockpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0)
+			(void)fchmod(fd, 0600);
+		else if (errno == EEXIST)
+			fd = open(lockpath, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno != ENOENT)
+			break;
+	}
 	if (fd < 0)
 		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open lock", lockpath);
 	long timeout = (cfg && cfg->lock_timeout_ms > 0) ? cfg->lock_timeout_ms : 20000;

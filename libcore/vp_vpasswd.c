@@ -407,6 +407,22 @@ int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_o
 		goto out;
 	}
 	if (write_text) {
+		/* The two renames cannot be one: a writer killed between them would
+		 * leave a new vpasswd beside the old vpasswd.cdb, which lookups
+		 * believe until the next write.  So the old cdb goes first: a crash
+		 * now leaves no cdb, which the next lookup rebuilds (under the lock)
+		 * from whichever vpasswd is in place.  vpasswd's data is made durable
+		 * before, to keep that window to the renames. */
+		if (vp_atomic_flush(&j->txt) != 0 || fsync(j->txt.fd) != 0) {
+			if (j->txt.failed)
+				errno = j->txt.saved_errno;
+			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", txtpath);
+			goto out;
+		}
+		if (unlink(cdbpath) != 0 && errno != ENOENT) {
+			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot replace", cdbpath);
+			goto out;
+		}
 		txt_open = 0;
 		if ((rc = vp_atomic_commit(&j->txt, dom->uid, dom->gid, cfg->chown_files, err)) != 0)
 			goto out;
