@@ -364,10 +364,11 @@ PHP_FUNCTION(vpopmail_auth_user)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_STR_OR_NULL(apop)
 	ZEND_PARSE_PARAMETERS_END();
-	(void)apop; /* ignored, as by vpopmail's vauth_user() */
 	CHECK_STR(user, 1);
 	CHECK_STR(domain, 2);
 	CHECK_STR(password, 3);
+	if (apop) /* ignored, as by vpopmail's vauth_user(), but held to the same rule */
+		CHECK_STR(apop, 4);
 	clear_error();
 	if (!load_config(&cfg, &err)) {
 		warn_error(&err);
