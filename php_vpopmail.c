@@ -53,8 +53,12 @@ static bool resolve_id(const char *setting, const char *default_name, bool is_gr
 {
 	const char *name = (setting && *setting) ? setting : default_name;
 	char *end;
+	errno = 0;
 	long v = strtol(name, &end, 10);
-	if (*name && *end == '\0') {
+	/* Digits only: strtol would also take " 89", "+89" and wrap huge values. */
+	if (*name >= '0' && *name <= '9' && *end == '\0') {
+		if (errno == ERANGE)
+			return false;
 		*out = v;
 		return v > 0 && v <= 0x7fffffffL;
 	}
