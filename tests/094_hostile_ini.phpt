@@ -78,6 +78,13 @@ $settings[] = ['vpopmail.password_scheme' => 'rot13'];
 $settings[] = ['vpopmail.password_scheme' => 'des'];
 $settings[] = ['vpopmail.qmail_reload' => 'kill -HUP 1'];
 $settings[] = ['vpopmail.qmail_reload' => '/var/run/qmail.pid'];
+/* Under valgrind (run-tests -m traces the children too, seconds each) a
+ * representative subset; the full list runs in the plain and ZTS suites. */
+$reduced = getenv('USE_ZEND_ALLOC') === '0';
+if ($reduced) {
+    $settings = array_values(array_filter($settings, fn ($i) => in_array(array_values($i)[0],
+        ['-1', '99999999999999999999', 'root', 'vpopmail', 'rot13'], true) || ($i['vpopmail.gid'] ?? '') === '0'));
+}
 foreach ($settings as $ini) {
     $cases = array_map(fn ($c) => [...$c, VPOPMAIL_VA_BAD_CONFIG], $every);
     $n += count($cases);
@@ -104,7 +111,7 @@ $n += count($cases);
 $bad += in_child($root, $base + ['vpopmail.allow_program_aliases' => '1', 'vpopmail.uid' => '89', 'vpopmail.gid' => '89'], $cases);
 
 echo $bad ? "$bad of $n cases failed\n" : "$n cases, all rejected as expected\n";
-var_dump($n >= 300, scandir("$root/outside") === ['.', '..']);
+var_dump($n >= ($reduced ? 100 : 300), scandir("$root/outside") === ['.', '..']);
 ?>
 --CLEAN--
 <?php
