@@ -53,8 +53,12 @@ static bool resolve_id(const char *setting, const char *default_name, bool is_gr
 {
 	const char *name = (setting && *setting) ? setting : default_name;
 	char *end;
+	errno = 0;
 	long v = strtol(name, &end, 10);
-	if (*name && *end == '\0') {
+	/* Digits only: strtol would also take " 89", "+89" and wrap huge values. */
+	if (*name >= '0' && *name <= '9' && *end == '\0') {
+		if (errno == ERANGE)
+			return false;
 		*out = v;
 		return v > 0 && v <= 0x7fffffffL;
 	}
@@ -364,10 +368,11 @@ PHP_FUNCTION(vpopmail_auth_user)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_STR_OR_NULL(apop)
 	ZEND_PARSE_PARAMETERS_END();
-	(void)apop; /* ignored, as by vpopmail's vauth_user() */
 	CHECK_STR(user, 1);
 	CHECK_STR(domain, 2);
 	CHECK_STR(password, 3);
+	if (apop) /* ignored, as by vpopmail's vauth_user(), but held to the same rule */
+		CHECK_STR(apop, 4);
 	clear_error();
 	if (!load_config(&cfg, &err)) {
 		warn_error(&err);

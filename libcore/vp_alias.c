@@ -409,8 +409,9 @@ static int line_check_syntax(const vp_config *cfg, const char *line, vp_error *e
 		 * to a file, e.g. vpasswd or .qmail-default, which program lines
 		 * could then be smuggled into.  Allowed only where programs are. */
 		if (line[len - 1] != '/' && !cfg->allow_program_aliases)
-			return vp_fail(err, VA_INVALID_ALIAS_LINE,
-			               "file deliveries must be a Maildir (end in '/')");
+			return vp_fail(err, VA_PROGRAM_ALIAS_DENIED,
+			               "an mbox line needs vpopmail.allow_program_aliases, as '|' lines do "
+			               "(a Maildir ends in '/')");
 		return 0;
 	case '#':
 		return vp_fail(err, VA_INVALID_ALIAS_LINE, "comment line");

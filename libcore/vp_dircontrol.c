@@ -178,8 +178,11 @@ static int load(const char *path, vp_dir_control *dc, int *existed, vp_error *er
 	*existed = 1;
 	rc = vp_dirc_parse(data, len, dc);
 	free(data);
+	/* Never guess a position: a reset counter would place new homes where
+	 * old ones are.  Removing the file restarts it, as vpopmail would. */
 	if (rc != 0)
-		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+		return vp_fail(err, VA_CORRUPT_FILE, "%s does not parse (remove it to restart the counter)",
+		               path);
 	return 0;
 }
 

@@ -8,6 +8,9 @@
  * writers can never both add the same domain.  Each control file is also
  * rewritten under its own <file>.lock, as vpopmail does.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include "vpcore.h"
 
 #include <cdb.h>
@@ -380,46 +383,162 @@ static int parse_assign_value(const char *val, size_t vlen, const char *domain,
 	return 0;
 }
 
-/* vget_assign: users/cdb decides whether a domain exists (spec 2.2). */
-int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *out, vp_error *err)
-{
-	char path[4096], key[VP_MAX_PW_DOMAIN + 3];
-	struct cdb c;
-	int rc;
+#define USERS_CDB_STALE 2
 
-	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/cdb") != 0)
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+static int newer(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+	       (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec > b->st_mtim.tv_nsec);
+}
+
+/* 1 / 0 / <0, or USERS_CDB_STALE: users/cdb is missing next to an assign,
+ * does not parse, or is older than assign (edited without qmail-newu). */
+static int users_cdb_find(const char *path, const char *assign, const char *domain,
+                          vp_domain_info *out, vp_error *err)
+{
+	char key[VP_MAX_PW_DOMAIN + 3];
+	struct cdb c;
+	struct stat cs, as;
 	size_t dl = strlen(domain);
-	if (dl > VP_MAX_PW_DOMAIN)
-		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return 0;
+			return stat(assign, &as) == 0 ? USERS_CDB_STALE : 0;
 		return vp_fail_errno(err, VA_CANNOT_READ_ASSIGN, "cannot open", path);
 	}
-	if (cdb_init(&c, fd) != 0) {
+	if ((fstat(fd, &cs) == 0 && stat(assign, &as) == 0 && newer(&as, &cs)) || cdb_init(&c, fd) != 0) {
 		close(fd);
-		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+		return USERS_CDB_STALE;
 	}
 	key[0] = '!';
 	memcpy(key + 1, domain, dl);
 	key[dl + 1] = '-';
-	rc = cdb_find(&c, key, (unsigned)(dl + 2));
+	int rc = cdb_find(&c, key, (unsigned)(dl + 2));
 	if (rc > 0) {
 		unsigned vlen = cdb_datalen(&c);
 		const char *val = cdb_get(&c, vlen, cdb_datapos(&c));
-		if (!val || vlen > 4096)
-			rc = vp_fail(err, VA_CORRUPT_FILE, "%s", path);
-		else if (parse_assign_value(val, vlen, domain, out, err) != 0)
-			rc = err ? err->code : VA_CORRUPT_FILE;
+		if (!val || vlen > 4096 || parse_assign_value(val, vlen, domain, out, NULL) != 0)
+			rc = USERS_CDB_STALE;
 		else
 			rc = 1;
 	} else if (rc < 0) {
-		rc = vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+		rc = USERS_CDB_STALE;
 	}
 	cdb_free(&c);
 	close(fd);
+	return rc;
+}
+
+/* The answer from users/assign itself: the "+<domain>-:" line, as qmail-newu reads it. */
+static int assign_find(const char *assign, const char *domain, vp_domain_info *out, vp_error *err)
+{
+	char *data;
+	size_t len, dl = strlen(domain);
+	int rc = vp_read_file(assign, &data, &len, QMAIL_FILE_MAX, err);
+	if (rc == -1)
+		return 0;
+	if (rc < 0)
+		return rc;
+	const char *p = data, *end = data + len, *l;
+	size_t ll;
+	rc = 0;
+	while (next_line(&p, end, &l, &ll)) {
+		if (ll >= 1 && l[0] == '.')
+			break;
+		if (!line_matches(l, ll, domain, REMOVE_ASSIGN_NAME))
+			continue;
+		char val[4096];
+		size_t vlen = ll - dl - 3;
+		if (vlen >= sizeof val) {
+			rc = vp_fail(err, VA_CANNOT_READ_ASSIGN, "bad line in users/assign");
+			break;
+		}
+		for (size_t i = 0; i < vlen; i++)
+			val[i] = l[dl + 3 + i] == ':' ? '\0' : l[dl + 3 + i];
+		rc = parse_assign_value(val, vlen, domain, out, err) == 0 ? 1 : VA_CANNOT_READ_ASSIGN;
+		if (rc < 0)
+			vp_fail(err, VA_CANNOT_READ_ASSIGN, "bad line in users/assign for %s", domain);
+		break;
+	}
+	free(data);
+	return rc;
+}
+
+/* Best effort: users/cdb compiled afresh, if assign.lock is free right now
+ * (a writer holding it rewrites users/cdb itself). */
+static void users_cdb_refresh(const vp_config *cfg, const char *assign)
+{
+	char lockpath[4200];
+	vp_config quick = *cfg;
+	vp_lock lock;
+	vp_error ignored;
+	char *data;
+	size_t len;
+	quick.lock_timeout_ms = 1;
+	snprintf(lockpath, sizeof lockpath, "%s.lock", assign);
+	if (vp_lock_acquire(&quick, lockpath, &lock, &ignored) != 0)
+		return;
+	if (vp_read_file(assign, &data, &len, QMAIL_FILE_MAX, &ignored) == 0) {
+		vp_build_users_cdb(cfg, data, len, &ignored);
+		free(data);
+	}
+	vp_lock_release(&lock);
+}
+
+/* vget_assign: users/cdb decides whether a domain exists (spec 2.2), as long
+ * as it agrees with users/assign; a cdb that is missing, unreadable or older
+ * than assign is never trusted: assign answers and the cdb is rebuilt. */
+int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *out, vp_error *err)
+{
+	char path[4096], assign[4096];
+
+	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/cdb") != 0 ||
+	    vp_path_join(assign, sizeof assign, cfg->qmail_dir, "users/assign") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	if (strlen(domain) > VP_MAX_PW_DOMAIN)
+		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
+	int rc = users_cdb_find(path, assign, domain, out, err);
+	if (rc != USERS_CDB_STALE)
+		return rc;
+	rc = assign_find(assign, domain, out, err);
+	if (rc >= 0)
+		users_cdb_refresh(cfg, assign);
+	return rc;
+}
+
+/*
+ * Replace users/assign and users/cdb together.  assign's bytes are written
+ * (not yet renamed) before the cdb is compiled, so the cdb is never older
+ * than the assign it came from; a cdb that fails to compile leaves both
+ * files as they were.  Should the rename of assign then fail, the cdb is put
+ * back in line with the old assign (or removed, to be rebuilt on demand).
+ */
+static int write_assign(const vp_config *cfg, const char *path, const char *text, size_t len,
+                        const char *old, size_t oldlen, vp_error *err)
+{
+	vp_atomic a;
+	int rc = vp_atomic_open(&a, path, 0644, err);
+	if (rc != 0)
+		return rc;
+	if (vp_atomic_write(&a, text, len) != 0 || vp_atomic_flush(&a) != 0) {
+		errno = a.saved_errno;
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", a.tmp);
+		vp_atomic_abort(&a);
+		return rc;
+	}
+	if ((rc = vp_build_users_cdb(cfg, text, len, err)) != 0) {
+		vp_atomic_abort(&a);
+		return rc;
+	}
+	rc = vp_atomic_commit(&a, (uid_t)-1, (gid_t)-1, 0, err);
+	if (rc != 0) {
+		vp_error ignored;
+		char cdbpath[4096];
+		if (!old || vp_build_users_cdb(cfg, old, oldlen, &ignored) != 0) {
+			if (vp_path_join(cdbpath, sizeof cdbpath, cfg->qmail_dir, "users/cdb") == 0)
+				unlink(cdbpath);
+		}
+	}
 	return rc;
 }
 
@@ -491,19 +610,17 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 		}
 		sb_line(&assign, l, ll);
 	}
-	free(data);
 	if (!added)
 		sb_line(&assign, line, strlen(line));
 	sb_line(&assign, ".", 1);
 	if (assign.oom) {
+		free(data);
 		free(assign.s);
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
-	/* Compile first: an assign qmail-newu would reject is never written. */
-	rc = vp_build_users_cdb(cfg, assign.s, assign.len, err);
-	if (rc == 0)
-		rc = vp_write_file_atomic(cfg, path, assign.s, assign.len, 0644, (uid_t)-1, (gid_t)-1, 0,
-		                          err);
+	/* An assign qmail-newu would reject is never written. */
+	rc = write_assign(cfg, path, assign.s, assign.len, data, len, err);
+	free(data);
 	free(assign.s);
 	if (rc != 0)
 		return rc;
@@ -564,10 +681,7 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 		if (assign.oom)
 			rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 		else
-			rc = vp_build_users_cdb(cfg, assign.s, assign.len, err);
-		if (rc == 0)
-			rc = vp_write_file_atomic(cfg, path, assign.s, assign.len, 0644, (uid_t)-1,
-			                          (gid_t)-1, 0, err);
+			rc = write_assign(cfg, path, assign.s, assign.len, data, len, err);
 		free(assign.s);
 	}
 	free(data);

@@ -457,6 +457,15 @@ static int has_crlf(const char *s)
 	return strpbrk(s, "\r\n") != NULL;
 }
 
+/* Control bytes (C0, DEL): never part of a name, and a terminal escape in vuserinfo's output. */
+static int has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 int vp_add_user(const vp_config *cfg, const char *user, const char *domain, const char *password,
                 const char *gecos, int apop, vp_error *err)
 {
@@ -478,7 +487,7 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
 	/* vadduser's order of checks (spec 6.3), then ours. */
-	if (strchr(gecos, ':') || has_crlf(gecos))
+	if (strchr(gecos, ':') || has_ctl(gecos))
 		return vp_fail(err, VA_BAD_CHAR, "in gecos");
 	size_t ul = strlen(user), dl = strlen(domain), pl = strlen(password);
 	if (ul > VP_MAX_PW_NAME)

@@ -394,6 +394,13 @@ int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_o
 		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, NULL);
 		goto out;
 	}
+	/* vpasswd's last byte goes out before the cdb's: a cdb older than its
+	 * vpasswd is one a lookup must rebuild. */
+	if (write_text && vp_atomic_flush(&j->txt) != 0) {
+		errno = j->txt.saved_errno;
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", txtpath);
+		goto out;
+	}
 	cdb_started = 0;
 	if (cdb_make_finish(&j->cm) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", cdbpath);
@@ -455,9 +462,20 @@ out:
 /* ---- lookups ---- */
 
 #define LOOKUP_MISSING 2
+#define LOOKUP_REBUILD 3 /* unreadable, or older than vpasswd: never trusted */
 
-/* 1 / 0 / <0, or LOOKUP_MISSING when vpasswd.cdb does not exist. */
-static int cdb_lookup(const char *cdbpath, const char *name, vp_user_entry *out, vp_error *err)
+static int newer(const struct stat *a, const struct stat *b)
+{
+	return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+	       (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec > b->st_mtim.tv_nsec);
+}
+
+/* 1 / 0 / <0, LOOKUP_MISSING when vpasswd.cdb does not exist, LOOKUP_REBUILD
+ * when it does not parse or vpasswd changed after it was written (a hand
+ * edit; our writers finish vpasswd first).  trusted: a cdb just rebuilt,
+ * whose faults are reported rather than rebuilt again. */
+static int cdb_lookup(const char *cdbpath, const char *txtpath, const char *name,
+                      vp_user_entry *out, int trusted, vp_error *err)
 {
 	int fd = open(cdbpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
@@ -465,19 +483,24 @@ static int cdb_lookup(const char *cdbpath, const char *name, vp_user_entry *out,
 			return LOOKUP_MISSING;
 		return vp_fail_errno(err, VA_NO_AUTH_CONNECTION, "cannot open", cdbpath);
 	}
+	struct stat cs, ts;
+	if (!trusted && fstat(fd, &cs) == 0 && stat(txtpath, &ts) == 0 && newer(&ts, &cs)) {
+		close(fd);
+		return LOOKUP_REBUILD;
+	}
 	struct cdb c;
 	if (cdb_init(&c, fd) != 0) {
 		close(fd);
-		return vp_fail(err, VA_CORRUPT_FILE, "%s", cdbpath);
+		return trusted ? vp_fail(err, VA_CORRUPT_FILE, "%s", cdbpath) : LOOKUP_REBUILD;
 	}
 	int rc = cdb_find(&c, name, (unsigned)strlen(name));
 	if (rc < 0) {
-		rc = vp_fail(err, VA_CORRUPT_FILE, "%s", cdbpath);
+		rc = trusted ? vp_fail(err, VA_CORRUPT_FILE, "%s", cdbpath) : LOOKUP_REBUILD;
 	} else if (rc > 0) {
 		unsigned vlen = cdb_datalen(&c);
 		const char *v = vlen <= VP_VPW_MAX_VALUE ? cdb_get(&c, vlen, cdb_datapos(&c)) : NULL;
 		if (!v || memchr(v, '\n', vlen) || memchr(v, '\0', vlen))
-			rc = vp_fail(err, VA_CORRUPT_FILE, "%s: bad record", cdbpath);
+			rc = trusted ? vp_fail(err, VA_CORRUPT_FILE, "%s: bad record", cdbpath) : LOOKUP_REBUILD;
 		else if (out && vp_vpw_parse_value(name, v, vlen, out) != 0)
 			rc = vp_fail(err, VA_CORRUPT_FILE, "%s: oversized field", cdbpath);
 		else
@@ -495,26 +518,43 @@ static int lookup(const vp_config *cfg, const vp_domain_info *dom, const char *n
 	if (dom_path(cdbpath, sizeof cdbpath, dom, "vpasswd.cdb") != 0 ||
 	    dom_path(txtpath, sizeof txtpath, dom, "vpasswd") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	int rc = cdb_lookup(cdbpath, name, out, err);
-	if (rc != LOOKUP_MISSING)
+	int rc = cdb_lookup(cdbpath, txtpath, name, out, 0, err);
+	if (rc != LOOKUP_MISSING && rc != LOOKUP_REBUILD)
 		return rc;
 	struct stat st;
 	if (lstat(txtpath, &st) != 0)
-		return 0; /* no users at all */
-	/* vpasswd without its cdb: rebuild it under the lock, as vpopmail does. */
+		return rc == LOOKUP_MISSING ? 0 : vp_fail(err, VA_CORRUPT_FILE, "%s", cdbpath);
+	/* A vpasswd.cdb that is missing, unreadable or stale is rebuilt from
+	 * vpasswd under the lock (vpopmail rebuilds a missing one the same way). */
+	int why = rc;
 	vp_lock lock = { -1 };
 	if (!locked && (rc = vp_vpw_lock(cfg, dom, &lock, err)) != 0)
-		return rc;
-	rc = cdb_lookup(cdbpath, name, out, err); /* someone may have beaten us to it */
-	if (rc == LOOKUP_MISSING) {
+		goto failed;
+	rc = cdb_lookup(cdbpath, txtpath, name, out, 0, err); /* someone may have beaten us to it */
+	if (rc == LOOKUP_MISSING || rc == LOOKUP_REBUILD) {
 		rc = vp_vpw_update(cfg, dom, VP_VPW_REBUILD, NULL, NULL, 0, err);
-		if (rc == 0)
-			rc = cdb_lookup(cdbpath, name, out, err);
+		if (rc == 0) {
+			/* A vpasswd dated in the future must not make every lookup rebuild. */
+			struct stat cs;
+			if (stat(txtpath, &st) == 0 && stat(cdbpath, &cs) == 0 && newer(&st, &cs)) {
+				struct timespec t[2] = { { 0, UTIME_OMIT }, st.st_mtim };
+				utimensat(AT_FDCWD, cdbpath, t, 0);
+			}
+			rc = cdb_lookup(cdbpath, txtpath, name, out, 1, err);
+		}
 		if (rc == LOOKUP_MISSING)
 			rc = vp_fail(err, VA_COULD_NOT_UPDATE_FILE, "%s vanished", cdbpath);
 	}
 	if (!locked)
 		vp_lock_release(&lock);
+failed:
+	if (rc < 0 && why == LOOKUP_REBUILD && err && err->code != VA_CORRUPT_FILE) {
+		/* Never fall back on the suspect cdb: say what is wrong and why it stays so. */
+		char cause[sizeof err->msg];
+		snprintf(cause, sizeof cause, "%s", err->msg);
+		rc = vp_fail(err, VA_CORRUPT_FILE, "%s, stale or unreadable (cannot rebuild it: %s)", cdbpath,
+		             cause);
+	}
 	return rc;
 }
 

@@ -152,8 +152,8 @@ false errno=-109 error=invalid alias line: not a delivery instruction
 Warning: vpopmail_alias_add(): invalid alias line: not an e-mail address in %s on line %d
 false errno=-109 error=invalid alias line: not an e-mail address
 
-Warning: vpopmail_alias_add(): invalid alias line: file deliveries must be a Maildir (end in '/') in %s on line %d
-false errno=-109 error=invalid alias line: file deliveries must be a Maildir (end in '/')
+Warning: vpopmail_alias_add(): program delivery lines are not allowed: an mbox line needs vpopmail.allow_program_aliases, as '|' lines do (a Maildir ends in '/') in %s on line %d
+false errno=-107 error=program delivery lines are not allowed: an mbox line needs vpopmail.allow_program_aliases, as '|' lines do (a Maildir ends in '/')
 
 Warning: vpopmail_alias_add(): invalid alias line: path is outside the domain directory in %s on line %d
 false errno=-109 error=invalid alias line: path is outside the domain directory
@@ -167,11 +167,11 @@ false errno=-109 error=invalid alias line: path contains '..'
 Warning: vpopmail_alias_add(): invalid alias line: path is outside the domain directory in %s on line %d
 false errno=-109 error=invalid alias line: path is outside the domain directory
 
-Warning: vpopmail_alias_add(): invalid alias line: file deliveries must be a Maildir (end in '/') in %s on line %d
-false errno=-109 error=invalid alias line: file deliveries must be a Maildir (end in '/')
+Warning: vpopmail_alias_add(): program delivery lines are not allowed: an mbox line needs vpopmail.allow_program_aliases, as '|' lines do (a Maildir ends in '/') in %s on line %d
+false errno=-107 error=program delivery lines are not allowed: an mbox line needs vpopmail.allow_program_aliases, as '|' lines do (a Maildir ends in '/')
 
-Warning: vpopmail_alias_add(): invalid alias line: file deliveries must be a Maildir (end in '/') in %s on line %d
-false errno=-109 error=invalid alias line: file deliveries must be a Maildir (end in '/')
+Warning: vpopmail_alias_add(): program delivery lines are not allowed: an mbox line needs vpopmail.allow_program_aliases, as '|' lines do (a Maildir ends in '/') in %s on line %d
+false errno=-107 error=program delivery lines are not allowed: an mbox line needs vpopmail.allow_program_aliases, as '|' lines do (a Maildir ends in '/')
 
 Warning: vpopmail_alias_add(): alias line too long (max=160) in %s on line %d
 false errno=-32 error=alias line too long (max=160)
