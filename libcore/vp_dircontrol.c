@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Largest count we read or write: vp_dirc_inc stops there, so a counter it
+ * wrote always parses again. */
+#define DIRC_MAX_USERS 4294967295UL
+
 static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 void vp_dirc_init(vp_dir_control *dc)
@@ -36,9 +40,10 @@ static int parse_ulong(const char **p, const char *end, unsigned long *out)
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
 	while (s < end && *s >= '0' && *s <= '9') {
-		if (v > 100000000UL)
+		unsigned long d = (unsigned long)(*s - '0');
+		if (v > (DIRC_MAX_USERS - d) / 10)
 			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
+		v = v * 10 + d;
 		s++;
 	}
 	*p = s;
@@ -86,8 +91,8 @@ int vp_dirc_parse(const char *data, size_t len, vp_dir_control *dc)
 		return -1;
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	size_t blen = nl ? (size_t)(nl - p) : (size_t)(end - p);
-	if (blen >= sizeof dc->bucket)
-		return -1;
+	if (blen >= sizeof dc->bucket || (blen > 0 && blen % 2 == 0))
+		return -1; /* "0/" would name a directory with an empty level */
 	for (size_t i = 0; i < blen; i++) {
 		/* even offsets hold symbols, odd ones the separators */
 		if (i % 2 == 1 ? p[i] != '/' : strchr(alphabet, p[i]) == NULL || p[i] == '\0')
@@ -130,6 +135,8 @@ static void set_bucket(vp_dir_control *dc)
 
 void vp_dirc_inc(vp_dir_control *dc)
 {
+	if (dc->cur_users >= DIRC_MAX_USERS)
+		return; /* saturated: keep filling the current bucket */
 	dc->cur_users++;
 	if (dc->cur_users % 100 != 0)
 		return;

@@ -231,9 +231,17 @@ static int cdb_begin(const char *path, vp_atomic *a, struct cdb_make *cdbm, vp_e
 /* Commits when rc is 0, otherwise discards the temp file; returns the result. */
 static int cdb_end(int rc, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
 {
-	if (rc == 0 && cdb_make_finish(cdbm) != 0)
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_finish", a->path);
+	int cdbm_done = 0;
+	if (rc == 0) {
+		cdbm_done = 1;
+		if (cdb_make_finish(cdbm) != 0)
+			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_finish", a->path);
+	}
 	if (rc != 0) {
+		/* tinycdb frees its record index only in finish (there is no
+		 * cdb_make_free); what it writes goes with the temp file. */
+		if (!cdbm_done)
+			cdb_make_finish(cdbm);
 		vp_atomic_abort(a);
 		return rc;
 	}
@@ -342,6 +350,24 @@ static int control_path(const vp_config *cfg, const char *name, char *out, size_
 	return vp_path_join(out, size, cfg->qmail_dir, rel);
 }
 
+/* Digits only (strtoul would take "-9" as a huge uid, or " +9"), and a
+ * value that fits uid_t/gid_t: 0, or -1. */
+static int assign_id(const char *s, size_t len, unsigned long *out)
+{
+	unsigned long v = 0;
+	if (len == 0 || len > 10)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v > 0xFFFFFFFFUL || (unsigned long)(uid_t)v != v || (unsigned long)(gid_t)v != v)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int parse_assign_value(const char *val, size_t vlen, const char *domain,
                               vp_domain_info *out, vp_error *err)
 {
@@ -360,17 +386,10 @@ static int parse_assign_value(const char *val, size_t vlen, const char *domain,
 	if (f < 4 || flen[0] == 0 || flen[0] > VP_MAX_PW_DOMAIN || flen[3] == 0 ||
 	    flen[3] >= sizeof out->dir || field[3][0] != '/' || flen[1] > 10 || flen[2] > 10)
 		return vp_fail(err, VA_CORRUPT_FILE, "bad users/cdb record for %s", domain);
-	char num[16];
-	memcpy(num, field[1], flen[1]);
-	num[flen[1]] = '\0';
-	char *e;
-	unsigned long uid = strtoul(num, &e, 10);
-	if (*e || flen[1] == 0)
+	unsigned long uid, gid;
+	if (assign_id(field[1], flen[1], &uid) != 0)
 		return vp_fail(err, VA_CORRUPT_FILE, "bad uid for %s", domain);
-	memcpy(num, field[2], flen[2]);
-	num[flen[2]] = '\0';
-	unsigned long gid = strtoul(num, &e, 10);
-	if (*e || flen[2] == 0)
+	if (assign_id(field[2], flen[2], &gid) != 0)
 		return vp_fail(err, VA_CORRUPT_FILE, "bad gid for %s", domain);
 	snprintf(out->name, sizeof out->name, "%s", domain);
 	memcpy(out->realdomain, field[0], flen[0]);

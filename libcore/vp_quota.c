@@ -70,8 +70,11 @@ int vp_quota_normalize(const char *in, char *out, size_t size, vp_error *err)
 	int n;
 	if (strcasecmp(in, "NOQUOTA") == 0) {
 		n = snprintf(out, size, "NOQUOTA");
-		if (n < 0 || (size_t)n >= size)
+		if (n < 0 || (size_t)n >= size) {
+			if (size)
+				out[0] = '\0'; /* never a truncated "NOQU" */
 			return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+		}
 		return 0;
 	}
 	unsigned long long bytes = 0, count = 0;

@@ -23,6 +23,7 @@
 #include <cdb.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,10 @@ int vp_vpw_parse_value(const char *name, const char *val, size_t len, vp_user_en
 	}
 	if (copy_field(out->passwd, sizeof out->passwd, f[0], fl[0]) != 0)
 		return -1;
-	out->uid_flag = (int)lead_ulong(f[1], fl[1]);
+	/* Clamped: a value past INT_MAX would be written back negative and then
+	 * read as 0. */
+	unsigned long uid = lead_ulong(f[1], fl[1]);
+	out->uid_flag = uid > INT_MAX ? INT_MAX : (int)uid;
 	out->flags = lead_ulong(f[2], fl[2]);
 	if (copy_field(out->gecos, sizeof out->gecos, f[3], fl[3]) != 0 ||
 	    copy_field(out->dir, sizeof out->dir, f[4], fl[4]) != 0 ||

@@ -19,7 +19,8 @@ vp_deps_packages=(
 	php-pear          # pecl: package, package-validate, install
 	php-parser        # nikic/PHP-Parser, to regenerate vpopmail_arginfo.h offline
 	valgrind          # the second phpt run (run-tests -m)
-	clang             # libFuzzer harnesses
+	clang             # libFuzzer harnesses (scripts/fuzz.sh)
+	libclang-rt-14-dev # libclang_rt.fuzzer/asan: only a Recommends of clang-14
 )
 
 vp_deps_main() {

@@ -22,7 +22,8 @@
  *   role doc   README.md, CREDITS, LICENSE, examples/**
  * and leaves out, on purpose: package.xml itself, composer.json (PIE reads it
  * from git, not from the tarball), .gitignore, .ci/, the other scripts/ (they
- * install Debian packages and drive CI; a PECL user never needs them).
+ * install Debian packages and drive CI; a PECL user never needs them), fuzz/
+ * (the libFuzzer targets and their regression inputs, run by scripts/fuzz.sh).
  */
 
 const SRC_FILES = ['config.m4', 'config.w32', 'Makefile.frag', 'vpopmail.stub.php', 'scripts/libcore-tests.sh'];
@@ -36,6 +37,9 @@ function fail(string $msg): never
 
 function role_of(string $path): ?string
 {
+	if (str_starts_with($path, 'fuzz/')) {
+		return null; /* libFuzzer harnesses: scripts/fuzz.sh, from git only */
+	}
 	if (str_starts_with($path, 'tests/') || str_starts_with($path, 'libcore/tests/')) {
 		return 'test';
 	}
@@ -51,7 +55,7 @@ function role_of(string $path): ?string
 /* Without git: everything but what .gitignore hides (keep the two in sync). */
 function walk_tree(string $root): array
 {
-	$skip_dirs = '#^(\.git|build|autom4te\.cache|include|modules|var|libcore/tests/bin|fuzz/bin|fuzz/out)$|(^|/)\.libs$#';
+	$skip_dirs = '#^(\.git|build|autom4te\.cache|include|modules|var|libcore/tests/bin|fuzz/bin|fuzz/out|fuzz/corpus)$|(^|/)\.libs$#';
 	$skip_files = '#^(config\.h|vpopmail-[^/]*\.tgz)$|\.(lo|la|o|dep|so|tgz)$#';
 	$leftovers = '#^tests/(?!fixtures/).*\.(diff|exp|log|out|php|sh|mem)$#';
 	$out = [];
