@@ -8,6 +8,16 @@
  * caller decides per service), no clear-text comparison and no lastauth
  * update.
  *
+ * vp_auth_user_ex adds what vchkpw does (spec 7.2, 6.9): a service whose
+ * effective flag (the user's bits plus the domain's limits, spec 6.7) denies
+ * it gives VA_ACCOUNT_DISABLED, decided only after the password matched, so
+ * a wrong password never tells anything about the flags; and with
+ * cfg->auth_logging a success rewrites <home>/lastauth with the client's IP
+ * (the canonical text of an IPv4/IPv6 literal; anything else, or none, is
+ * written as "0.0.0.0"), no newline, 0600, owned by the domain, atomically.
+ * A lastauth that cannot be written does not fail the login (vchkpw does
+ * not either).
+ *
  * The answer says why it failed (VA_DOMAIN_DOES_NOT_EXIST,
  * VA_USER_DOES_NOT_EXIST, VA_WRONG_PASSWORD) but nothing more, and never
  * the password.  Timing: when there is no user to check against (unknown
@@ -23,6 +33,11 @@
 #include "vp_password.h"
 #include "vp_vpasswd.h"
 
+#include "vp_limits.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
 static int lower_name(const char *src, char *dst, size_t max)
@@ -40,8 +55,39 @@ static int lower_name(const char *src, char *dst, size_t max)
 	return 0;
 }
 
-int vp_auth_user(const vp_config *cfg, const char *user, const char *domain,
-                 const char *password, vp_user_entry *out, vp_error *err)
+static const struct {
+	const char *name;
+	unsigned long flag;
+} services[] = {
+	[VP_SERVICE_ANY] = { "any", 0 },
+	[VP_SERVICE_POP] = { "POP", VP_NO_POP },
+	[VP_SERVICE_IMAP] = { "IMAP", VP_NO_IMAP },
+	[VP_SERVICE_SMTP] = { "SMTP", VP_NO_SMTP },
+	[VP_SERVICE_WEBMAIL] = { "webmail", VP_NO_WEBMAIL },
+};
+
+/* <home>/lastauth = the client address, best effort. */
+static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                           const char *remote_ip)
+{
+	char path[4096], text[INET6_ADDRSTRLEN + 1] = "0.0.0.0";
+	unsigned char addr[sizeof(struct in6_addr)];
+	vp_error ignored;
+	if (!home[0] || vp_path_join(path, sizeof path, home, "lastauth") != 0)
+		return;
+	if (remote_ip && strlen(remote_ip) < sizeof text) {
+		if (inet_pton(AF_INET, remote_ip, addr) == 1)
+			inet_ntop(AF_INET, addr, text, sizeof text);
+		else if (inet_pton(AF_INET6, remote_ip, addr) == 1)
+			inet_ntop(AF_INET6, addr, text, sizeof text);
+	}
+	vp_write_file_atomic(cfg, path, text, strlen(text), 0600, dom->uid, dom->gid,
+	                     cfg->chown_files, &ignored);
+}
+
+static int auth_common(const vp_config *cfg, const char *user, const char *domain,
+                       const char *password, enum vp_service svc, const char *remote_ip,
+                       int logging, vp_user_entry *out, vp_error *err)
 {
 	char uname[VP_MAX_PW_NAME + 1], dname[VP_MAX_PW_DOMAIN + 1];
 	vp_domain_info dom;
@@ -91,8 +137,42 @@ int vp_auth_user(const vp_config *cfg, const char *user, const char *domain,
 		explicit_bzero(&e, sizeof e);
 		return vp_fail(err, VA_WRONG_PASSWORD, "%s@%s", uname, dom.realdomain);
 	}
+	if (svc != VP_SERVICE_ANY) {
+		vp_limits lim;
+		unsigned long flags = e.flags;
+		/* unreadable limits: the stored bits alone, as vpopmail's pw_flags */
+		if (vp_limits_read(cfg, dom.dir, &lim, NULL) == 0)
+			flags = vp_effective_flags(e.flags, &lim);
+		if (flags & services[svc].flag) {
+			explicit_bzero(&e, sizeof e);
+			return vp_fail(err, VA_ACCOUNT_DISABLED, "%s denied for %s@%s", services[svc].name,
+			               uname, dom.realdomain);
+		}
+	}
+	if (logging)
+		write_lastauth(cfg, &dom, e.dir, remote_ip);
 	if (out)
 		*out = e;
 	explicit_bzero(&e, sizeof e);
 	return 0;
+}
+
+int vp_auth_user(const vp_config *cfg, const char *user, const char *domain,
+                 const char *password, vp_user_entry *out, vp_error *err)
+{
+	return auth_common(cfg, user, domain, password, VP_SERVICE_ANY, NULL, 0, out, err);
+}
+
+int vp_auth_user_ex(const vp_config *cfg, const char *user, const char *domain,
+                    const char *password, enum vp_service svc, const char *remote_ip,
+                    vp_user_entry *out, vp_error *err)
+{
+	if ((unsigned)svc >= sizeof services / sizeof services[0]) {
+		vp_error_clear(err);
+		if (out)
+			memset(out, 0, sizeof *out);
+		return vp_fail(err, VA_PARSE_ERROR, "unknown service %d", (int)svc);
+	}
+	return auth_common(cfg, user, domain, password, svc, remote_ip,
+	                   cfg && cfg->auth_logging, out, err);
 }
