@@ -366,11 +366,16 @@ PHP_FUNCTION(vpopmail_set_user_quota)
 	VP_CALL(vp_set_quota(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(quota), err));
 }
 
-/* $_SERVER['REMOTE_ADDR'] when the request has one (arms the JIT auto global). */
+/* $_SERVER['REMOTE_ADDR'] when the request has one: the script's $_SERVER (it
+ * may have been changed, e.g. by a trusted-proxy rewrite), armed if JIT. */
 static const char *server_remote_addr(void)
 {
 	zend_is_auto_global_str(ZEND_STRL("_SERVER"));
-	zval *server = &PG(http_globals)[TRACK_VARS_SERVER];
+	zval *server = zend_hash_str_find(&EG(symbol_table), ZEND_STRL("_SERVER"));
+	if (server)
+		ZVAL_DEREF(server);
+	if (!server || Z_TYPE_P(server) != IS_ARRAY)
+		server = &PG(http_globals)[TRACK_VARS_SERVER];
 	if (Z_TYPE_P(server) != IS_ARRAY)
 		return NULL;
 	zval *addr = zend_hash_str_find(Z_ARRVAL_P(server), ZEND_STRL("REMOTE_ADDR"));

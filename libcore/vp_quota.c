@@ -14,6 +14,14 @@
  *     lowercase "c" part is refused instead of being read as a size;
  *   - both parts zero ("0", "0S,0C") is refused: use NOQUOTA.
  * Later parts of the same kind override earlier ones, as in the original.
+ *
+ * vp_get_quota_usage reads Maildir/maildirsize (Maildir++: the quota line,
+ * then "<bytes> <count>" lines to sum, deliveries append, removals may be
+ * negative) and trusts it only while vpopmail would: smaller than 5120 bytes,
+ * younger than 15 minutes, naming the quota vpasswd holds, with totals >= 0.
+ * Otherwise the Maildir is scanned (vp_maildir_usage) and the file rewritten
+ * under the domain's .vpasswd.lock, as vp_set_quota writes it; a file that
+ * cannot be rewritten does not fail the report.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -29,6 +29,7 @@ foreach (['5.6', '5.4'] as $ver) {
 	echo "-- 15: vmoduser -p bob@example.com\n";
 	var_dump(vpopmail_set_user_flags('bob', 'example.com', VPOPMAIL_NO_POP));
 	exact($root, $dom, $ver, '15-moduser-bob-nopop');
+	vp_same_as($root, "vpopmail-$ver", '15-moduser-bob-nopop');
 	echo vp_u_mode("$dom/vpasswd"), ' ', vp_u_mode("$dom/vpasswd.cdb"), "\n";
 	var_dump(vpopmail_get_user_flags('BOB', 'alias.example'));
 	vp_u_copy_fixture($ver, '26-valias-delete-sales', $root);
@@ -36,6 +37,7 @@ foreach (['5.6', '5.4'] as $ver) {
 	echo "-- 27: vmoduser -x bob@example.com\n";
 	var_dump(vpopmail_set_user_flags('bob', 'example.com', 0, VPOPMAIL_FLAGS_REPLACE));
 	exact($root, $dom, $ver, '27-moduser-bob-clearflags');
+	vp_same_as($root, "vpopmail-$ver", '27-moduser-bob-clearflags');
 	echo vp_u_cdb_matches($dom), "\n";
 }
 
@@ -78,24 +80,28 @@ int(0)
 -- 15: vmoduser -p bob@example.com
 int(2)
 5.6 15-moduser-bob-nopop: vpasswd identical, vpasswd.cdb records identical
+15-moduser-bob-nopop: same
 0600 0600
 int(2)
 int(2)
 -- 27: vmoduser -x bob@example.com
 int(0)
 5.6 27-moduser-bob-clearflags: vpasswd identical, vpasswd.cdb records identical
+27-moduser-bob-clearflags: same
 cdb = vpasswd (5 records)
 == 5.4
 int(0)
 -- 15: vmoduser -p bob@example.com
 int(2)
 5.4 15-moduser-bob-nopop: vpasswd identical, vpasswd.cdb records identical
+15-moduser-bob-nopop: same
 0600 0600
 int(2)
 int(2)
 -- 27: vmoduser -x bob@example.com
 int(0)
 5.4 27-moduser-bob-clearflags: vpasswd identical, vpasswd.cdb records identical
+27-moduser-bob-clearflags: same
 cdb = vpasswd (5 records)
 -- add, remove, replace
 int(4104)
