@@ -14,6 +14,7 @@
 #include "zend_attributes.h"
 #include "zend_exceptions.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -46,6 +47,9 @@ PHP_INI_BEGIN()
 	                    allow_program_aliases, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.lock_timeout", "20000", PHP_INI_SYSTEM, OnUpdateLong, lock_timeout,
 	                  zend_vpopmail_globals, vpopmail_globals)
+	/* Per script: whether a login is recorded changes nothing else in the tree. */
+	STD_PHP_INI_BOOLEAN("vpopmail.auth_logging", "1", PHP_INI_ALL, OnUpdateBool, auth_logging,
+	                    zend_vpopmail_globals, vpopmail_globals)
 PHP_INI_END()
 
 /* A numeric id, a name looked up with the reentrant getpw*_r calls, or the default. */
@@ -153,6 +157,7 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->clear_passwords = VPOPMAIL_G(clear_passwords);
 	cfg->allow_program_aliases = VPOPMAIL_G(allow_program_aliases);
 	cfg->lock_timeout_ms = (int)MIN(MAX(VPOPMAIL_G(lock_timeout), 1), 600000);
+	cfg->auth_logging = VPOPMAIL_G(auth_logging);
 	const char *reload = VPOPMAIL_G(qmail_reload);
 	if (strncmp(reload, "pidfile:", 8) == 0) {
 		cfg->reload_mode = VP_RELOAD_PIDFILE;
@@ -187,6 +192,16 @@ static bool check_nul(zend_string *s, uint32_t arg)
 		const vp_config *cfg = &cfg_; vp_error *err = &err_; \
 		if ((call) != 0) { warn_error(err); RETURN_FALSE; } \
 		RETURN_TRUE; \
+	} while (0)
+
+/* The same, running the statements after `call` (which set the return value) on success. */
+#define VP_CALL_THEN(call, ...) do { \
+		vp_config cfg_; vp_error err_; \
+		clear_error(); \
+		if (!load_config(&cfg_, &err_)) { warn_error(&err_); RETURN_FALSE; } \
+		const vp_config *cfg = &cfg_; vp_error *err = &err_; \
+		if ((call) != 0) { warn_error(err); RETURN_FALSE; } \
+		__VA_ARGS__; \
 	} while (0)
 
 static bool check_id(zend_long id, uint32_t arg)
@@ -355,30 +370,81 @@ PHP_FUNCTION(vpopmail_set_user_quota)
 	VP_CALL(vp_set_quota(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(quota), err));
 }
 
+/* $_SERVER['REMOTE_ADDR'] when the request has one: the script's $_SERVER (it
+ * may have been changed, e.g. by a trusted-proxy rewrite), armed if JIT. */
+static const char *server_remote_addr(void)
+{
+	zend_is_auto_global_str(ZEND_STRL("_SERVER"));
+	zval *server = zend_hash_str_find(&EG(symbol_table), ZEND_STRL("_SERVER"));
+	if (server)
+		ZVAL_DEREF(server);
+	if (!server || Z_TYPE_P(server) != IS_ARRAY)
+		server = &PG(http_globals)[TRACK_VARS_SERVER];
+	if (Z_TYPE_P(server) != IS_ARRAY)
+		return NULL;
+	zval *addr = zend_hash_str_find(Z_ARRVAL_P(server), ZEND_STRL("REMOTE_ADDR"));
+	if (!addr || Z_TYPE_P(addr) != IS_STRING || memchr(Z_STRVAL_P(addr), '\0', Z_STRLEN_P(addr)))
+		return NULL;
+	return Z_STRVAL_P(addr);
+}
+
+static bool ip_literal(const char *s)
+{
+	unsigned char buf[16];
+	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
 PHP_FUNCTION(vpopmail_auth_user)
 {
-	zend_string *user, *domain, *password, *apop = NULL;
+	zend_string *user, *domain, *password, *apop = NULL, *service = NULL, *remote_ip = NULL;
+	enum vp_service svc = VP_SERVICE_ANY;
 	vp_config cfg;
 	vp_error err;
 
-	ZEND_PARSE_PARAMETERS_START(3, 4)
+	ZEND_PARSE_PARAMETERS_START(3, 6)
 		Z_PARAM_STR(user)
 		Z_PARAM_STR(domain)
 		Z_PARAM_STR(password)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_STR_OR_NULL(apop)
+		Z_PARAM_STR_OR_NULL(service)
+		Z_PARAM_STR_OR_NULL(remote_ip)
 	ZEND_PARSE_PARAMETERS_END();
 	CHECK_STR(user, 1);
 	CHECK_STR(domain, 2);
 	CHECK_STR(password, 3);
 	if (apop) /* ignored, as by vpopmail's vauth_user(), but held to the same rule */
 		CHECK_STR(apop, 4);
+	if (service) {
+		static const struct { const char *name; enum vp_service svc; } map[] = {
+			{ "pop", VP_SERVICE_POP }, { "imap", VP_SERVICE_IMAP },
+			{ "smtp", VP_SERVICE_SMTP }, { "webmail", VP_SERVICE_WEBMAIL },
+		};
+		size_t i = 0;
+		while (i < sizeof map / sizeof map[0] && strcasecmp(ZSTR_VAL(service), map[i].name) != 0)
+			i++;
+		if (i == sizeof map / sizeof map[0] || memchr(ZSTR_VAL(service), '\0', ZSTR_LEN(service))) {
+			zend_argument_value_error(5, "must be one of \"pop\", \"imap\", \"smtp\", \"webmail\", or null");
+			RETURN_THROWS();
+		}
+		svc = map[i].svc;
+	}
+	if (remote_ip) {
+		CHECK_STR(remote_ip, 6);
+		if (ZSTR_LEN(remote_ip) && !ip_literal(ZSTR_VAL(remote_ip))) {
+			zend_argument_value_error(6, "must be an IPv4 or IPv6 address, or null");
+			RETURN_THROWS();
+		}
+	}
 	clear_error();
 	if (!load_config(&cfg, &err)) {
 		warn_error(&err);
 		RETURN_FALSE;
 	}
-	int rc = vp_auth_user(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password), NULL, &err);
+	/* Only needed (and only looked up) when the login is recorded. */
+	const char *ip = remote_ip ? ZSTR_VAL(remote_ip) : (cfg.auth_logging ? server_remote_addr() : NULL);
+	int rc = vp_auth_user_ex(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password), svc, ip,
+	                         NULL, &err);
 	if (rc == 0)
 		RETURN_TRUE;
 	/* The expected "no"s are silent, like password_verify(); real trouble warns. */
@@ -390,6 +456,145 @@ PHP_FUNCTION(vpopmail_auth_user)
 	else
 		warn_error(&err);
 	RETURN_FALSE;
+}
+
+PHP_FUNCTION(vpopmail_get_user_flags)
+{
+	zend_string *user, *domain;
+	unsigned long flags = 0;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	VP_CALL_THEN(vp_get_user_flags(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), &flags, err),
+	             RETURN_LONG((zend_long)flags));
+}
+
+PHP_FUNCTION(vpopmail_set_user_flags)
+{
+	zend_string *user, *domain;
+	zend_long flags, mode = VP_FLAGS_ADD;
+	unsigned long result = 0;
+
+	ZEND_PARSE_PARAMETERS_START(3, 4)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_LONG(flags)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_LONG(mode)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	if (flags < 0 || ((unsigned long)flags & ~VP_FLAGS_KNOWN)) {
+		zend_argument_value_error(3, "must be a combination of the VPOPMAIL_* flag constants");
+		RETURN_THROWS();
+	}
+	if (mode != VP_FLAGS_ADD && mode != VP_FLAGS_REMOVE && mode != VP_FLAGS_REPLACE) {
+		zend_argument_value_error(4, "must be VPOPMAIL_FLAGS_ADD, VPOPMAIL_FLAGS_REMOVE or VPOPMAIL_FLAGS_REPLACE");
+		RETURN_THROWS();
+	}
+	VP_CALL_THEN(vp_set_user_flags(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), (enum vp_flags_mode)mode,
+	                               (unsigned long)flags, &result, err),
+	             RETURN_LONG((zend_long)result));
+}
+
+PHP_FUNCTION(vpopmail_set_user_gecos)
+{
+	zend_string *user, *domain, *gecos;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(gecos)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(gecos, 3);
+	VP_CALL(vp_set_user_gecos(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(gecos), err));
+}
+
+PHP_FUNCTION(vpopmail_get_catchall)
+{
+	static const char *const types[] = {
+		[VP_CATCHALL_NONE] = "none", [VP_CATCHALL_BOUNCE] = "bounce",
+		[VP_CATCHALL_DELETE] = "delete", [VP_CATCHALL_FORWARD] = "forward",
+		[VP_CATCHALL_MAILBOX] = "mailbox", [VP_CATCHALL_OTHER] = "other",
+	};
+	zend_string *domain;
+	vp_catchall ca;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	VP_CALL_THEN(vp_get_catchall(cfg, ZSTR_VAL(domain), &ca, err), {
+		array_init(return_value);
+		add_assoc_string(return_value, "type", types[ca.kind]);
+		if (ca.kind == VP_CATCHALL_FORWARD || ca.kind == VP_CATCHALL_MAILBOX)
+			add_assoc_string(return_value, "target", ca.target);
+		else
+			add_assoc_null(return_value, "target");
+		if (ca.kind == VP_CATCHALL_NONE)
+			add_assoc_null(return_value, "line");
+		else
+			add_assoc_string(return_value, "line", ca.line);
+		return;
+	});
+}
+
+PHP_FUNCTION(vpopmail_set_catchall)
+{
+	zend_string *domain, *action;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(action)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	CHECK_STR(action, 2);
+	VP_CALL(vp_set_catchall(cfg, ZSTR_VAL(domain), ZSTR_VAL(action), err));
+}
+
+PHP_FUNCTION(vpopmail_quota_usage)
+{
+	zend_string *user, *domain;
+	vp_quota_usage u;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	VP_CALL_THEN(vp_get_quota_usage(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), &u, err), {
+		double pct = -1;
+		array_init(return_value);
+		add_assoc_long(return_value, "bytes", (zend_long)u.bytes_used);
+		add_assoc_long(return_value, "messages", (zend_long)u.count_used);
+		if (u.bytes_limit >= 0) {
+			add_assoc_long(return_value, "bytes_limit", (zend_long)u.bytes_limit);
+			if (u.bytes_limit > 0)
+				pct = 100.0 * (double)u.bytes_used / (double)u.bytes_limit;
+		} else {
+			add_assoc_null(return_value, "bytes_limit");
+		}
+		if (u.count_limit >= 0) {
+			add_assoc_long(return_value, "messages_limit", (zend_long)u.count_limit);
+			if (u.count_limit > 0)
+				pct = MAX(pct, 100.0 * (double)u.count_used / (double)u.count_limit);
+		} else {
+			add_assoc_null(return_value, "messages_limit");
+		}
+		if (pct >= 0)
+			add_assoc_double(return_value, "percent", pct);
+		else
+			add_assoc_null(return_value, "percent");
+		add_assoc_bool(return_value, "recomputed", u.recomputed != 0);
+		return;
+	});
 }
 
 PHP_FUNCTION(vpopmail_alias_add)
@@ -797,6 +1002,8 @@ static PHP_MINFO_FUNCTION(vpopmail)
 		         (long)cfg.gid, (long)geteuid(), (long)getegid());
 		php_info_print_table_row(2, "Domain owner uid:gid", buf);
 		php_info_print_table_row(2, "Password scheme", VPOPMAIL_G(password_scheme));
+		php_info_print_table_row(2, "Logins recorded in lastauth",
+		                         cfg.auth_logging ? "yes (vpopmail.auth_logging)" : "no");
 		php_info_print_table_row(2, "Files chowned to the domain owner",
 		                         cfg.chown_files ? "yes" : "no (not running as root)");
 		info_writable("Can write the vpopmail tree", cfg.vpopmail_dir);

@@ -445,6 +445,24 @@ const VPOPMAIL_SA_EXPERT = UNKNOWN;
  */
 const VPOPMAIL_NO_MAILDROP = UNKNOWN;
 
+/**
+ * @var int
+ * @cvalue VP_FLAGS_ADD
+ */
+const VPOPMAIL_FLAGS_ADD = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_FLAGS_REMOVE
+ */
+const VPOPMAIL_FLAGS_REMOVE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_FLAGS_REPLACE
+ */
+const VPOPMAIL_FLAGS_REPLACE = UNKNOWN;
+
 /** Creates a virtual domain (vadddomain() of the library): no postmaster. $dir "" means vpopmail.directory; $uid/$gid -1 mean vpopmail.uid/vpopmail.gid. */
 function vpopmail_add_domain(string $domain, string $dir, int $uid, int $gid): bool {}
 
@@ -471,8 +489,43 @@ function vpopmail_passwd(string $user, string $domain, #[\SensitiveParameter] st
 
 function vpopmail_set_user_quota(string $user, string $domain, string $quota): bool {}
 
-/** A wrong password, unknown user or unknown domain is a silent false; vpopmail_errno() says which. */
-function vpopmail_auth_user(string $user, string $domain, #[\SensitiveParameter] string $password, ?string $apop = null): bool {}
+/**
+ * A wrong password, unknown user or unknown domain is a silent false; vpopmail_errno() says which.
+ * $service ("pop", "imap", "smtp" or "webmail") also checks the user's NO_POP/NO_IMAP/NO_SMTP/NO_WEBMAIL
+ * flags (and the domain's limits) once the password matched: a silent false with
+ * VPOPMAIL_VA_ACCOUNT_DISABLED.  With vpopmail.auth_logging a success writes the user's lastauth with
+ * $remote_ip (default: $_SERVER['REMOTE_ADDR'], else 0.0.0.0).
+ */
+function vpopmail_auth_user(string $user, string $domain, #[\SensitiveParameter] string $password, ?string $apop = null, ?string $service = null, ?string $remote_ip = null): bool {}
+
+/** The user's stored flag bits (VPOPMAIL_NO_POP, ...): the vpasswd "gid" field, without what the domain's limits add. */
+function vpopmail_get_user_flags(string $user, string $domain): int|false {}
+
+/**
+ * vmoduser: adds (VPOPMAIL_FLAGS_ADD), removes (VPOPMAIL_FLAGS_REMOVE) or sets (VPOPMAIL_FLAGS_REPLACE) flag bits;
+ * returns the new flags.  Unknown bits or modes are a ValueError.
+ */
+function vpopmail_set_user_flags(string $user, string $domain, int $flags, int $mode = VPOPMAIL_FLAGS_ADD): int|false {}
+
+/** The user's comment (full name), at most 64 bytes without ':' or control characters; "" stores the user name. */
+function vpopmail_set_user_gecos(string $user, string $domain, string $gecos): bool {}
+
+/**
+ * The domain's catch-all (.qmail-default): type "bounce", "delete", "forward" (target: the address),
+ * "mailbox" (target: the user), "none" (no file) or "other" (a line we do not recognise); line: its first line.
+ * @return array{type: string, target: ?string, line: ?string}|false
+ */
+function vpopmail_get_catchall(string $domain): array|false {}
+
+/** Sets the catch-all: "bounce-no-mailbox", "delete", an address to forward to, or the name of a user of the domain. */
+function vpopmail_set_catchall(string $domain, string $action): bool {}
+
+/**
+ * Mailbox usage from Maildir/maildirsize, rebuilt from the Maildir when missing or stale (as vpopmail does).
+ * Limits are null when there is none; percent is the larger of the two ratios, null without limits.
+ * @return array{bytes: int, messages: int, bytes_limit: ?int, messages_limit: ?int, percent: ?float, recomputed: bool}|false
+ */
+function vpopmail_quota_usage(string $user, string $domain): array|false {}
 
 /** Appends one delivery line ($alias: an address, &address or a Maildir path) to alias $user. */
 function vpopmail_alias_add(string $user, string $domain, string $alias): bool {}

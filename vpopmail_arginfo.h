@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: fd41383eb958d007055beba4762cb81797e3498f */
+ * Stub hash: c46ebf10c36cbcf24d2eb043abae33d1a648afbd */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -63,6 +63,40 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_auth_user, 0, 3, _IS_BO
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, password, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, apop, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, service, IS_STRING, 1, "null")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, remote_ip, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_get_user_flags, 0, 2, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_set_user_flags, 0, 3, MAY_BE_LONG|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, flags, IS_LONG, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, mode, IS_LONG, 0, "VPOPMAIL_FLAGS_ADD")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_set_user_gecos, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, gecos, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_get_catchall, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_set_catchall, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, action, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_quota_usage, 0, 2, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_alias_add, 0, 3, _IS_BOOL, 0)
@@ -103,9 +137,7 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_list_domains, 0, 0, IS_ARRAY, 0)
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_domain_info, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
-	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
-ZEND_END_ARG_INFO()
+#define arginfo_vpopmail_domain_info arginfo_vpopmail_get_catchall
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_error, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
@@ -125,6 +157,12 @@ ZEND_FUNCTION(vpopmail_del_user);
 ZEND_FUNCTION(vpopmail_passwd);
 ZEND_FUNCTION(vpopmail_set_user_quota);
 ZEND_FUNCTION(vpopmail_auth_user);
+ZEND_FUNCTION(vpopmail_get_user_flags);
+ZEND_FUNCTION(vpopmail_set_user_flags);
+ZEND_FUNCTION(vpopmail_set_user_gecos);
+ZEND_FUNCTION(vpopmail_get_catchall);
+ZEND_FUNCTION(vpopmail_set_catchall);
+ZEND_FUNCTION(vpopmail_quota_usage);
 ZEND_FUNCTION(vpopmail_alias_add);
 ZEND_FUNCTION(vpopmail_alias_del);
 ZEND_FUNCTION(vpopmail_alias_del_domain);
@@ -151,6 +189,12 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_passwd, arginfo_vpopmail_passwd)
 	ZEND_FE(vpopmail_set_user_quota, arginfo_vpopmail_set_user_quota)
 	ZEND_FE(vpopmail_auth_user, arginfo_vpopmail_auth_user)
+	ZEND_FE(vpopmail_get_user_flags, arginfo_vpopmail_get_user_flags)
+	ZEND_FE(vpopmail_set_user_flags, arginfo_vpopmail_set_user_flags)
+	ZEND_FE(vpopmail_set_user_gecos, arginfo_vpopmail_set_user_gecos)
+	ZEND_FE(vpopmail_get_catchall, arginfo_vpopmail_get_catchall)
+	ZEND_FE(vpopmail_set_catchall, arginfo_vpopmail_set_catchall)
+	ZEND_FE(vpopmail_quota_usage, arginfo_vpopmail_quota_usage)
 	ZEND_FE(vpopmail_alias_add, arginfo_vpopmail_alias_add)
 	ZEND_FE(vpopmail_alias_del, arginfo_vpopmail_alias_del)
 	ZEND_FE(vpopmail_alias_del_domain, arginfo_vpopmail_alias_del_domain)
@@ -241,6 +285,9 @@ static void register_vpopmail_symbols(int module_number)
 	REGISTER_LONG_CONSTANT("VPOPMAIL_SA_ADMIN", VP_SA_ADMIN, CONST_PERSISTENT);
 	REGISTER_LONG_CONSTANT("VPOPMAIL_SA_EXPERT", VP_SA_EXPERT, CONST_PERSISTENT);
 	REGISTER_LONG_CONSTANT("VPOPMAIL_NO_MAILDROP", VP_NO_MAILDROP, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_FLAGS_ADD", VP_FLAGS_ADD, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_FLAGS_REMOVE", VP_FLAGS_REMOVE, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_FLAGS_REPLACE", VP_FLAGS_REPLACE, CONST_PERSISTENT);
 
 
 #if (PHP_VERSION_ID >= 80200)

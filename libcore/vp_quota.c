@@ -14,11 +14,20 @@
  *     lowercase "c" part is refused instead of being read as a size;
  *   - both parts zero ("0", "0S,0C") is refused: use NOQUOTA.
  * Later parts of the same kind override earlier ones, as in the original.
+ *
+ * vp_get_quota_usage reads Maildir/maildirsize (Maildir++: the quota line,
+ * then "<bytes> <count>" lines to sum, deliveries append, removals may be
+ * negative) and trusts it only while vpopmail would: smaller than 5120 bytes,
+ * younger than 15 minutes, naming the quota vpasswd holds, with totals >= 0.
+ * Otherwise the Maildir is scanned (vp_maildir_usage) and the file rewritten
+ * under the domain's .vpasswd.lock, as vp_set_quota writes it; a file that
+ * cannot be rewritten does not fail the report.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "vp_quota.h"
+#include "vp_vpasswd.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -215,42 +224,22 @@ int vp_maildir_usage(int mdfd, unsigned long long *bytes, unsigned long long *co
 	return 0;
 }
 
-int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
-                          const char *quota, vp_error *err)
+/*
+ * Write "<quota>\n<bytes> <count>\n" to Maildir/tmp and rename it to
+ * Maildir/maildirsize (md: the open Maildir, path: its name for messages).
+ */
+static int maildirsize_write(const vp_config *cfg, const vp_domain_info *dom, int md,
+                             const char *path, const char *quota, unsigned long long bytes,
+                             unsigned long long count, vp_error *err)
 {
-	char path[4096];
-	if (!home || !home[0])
-		return 0;
-	if (vp_path_join(path, sizeof path, home, "Maildir") != 0)
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	/* The home comes from vpasswd; inside it, follow no symlink. */
-	int md = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (md < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
-	}
-	int rc = 0;
-	if (!quota || !quota[0] || strcmp(quota, "NOQUOTA") == 0) {
-		if (unlinkat(md, "maildirsize", 0) != 0 && errno != ENOENT)
-			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove maildirsize in", path);
-		close(md);
-		return rc;
-	}
-	unsigned long long bytes, count;
-	vp_maildir_usage(md, &bytes, &count);
 	char body[128];
+	int rc = 0;
 	int blen = snprintf(body, sizeof body, "%s\n%llu %llu\n", quota, bytes, count);
-	if (blen < 0 || (size_t)blen >= sizeof body) {
-		close(md);
+	if (blen < 0 || (size_t)blen >= sizeof body)
 		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
-	}
 	int tmpd = openat(md, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (tmpd < 0) {
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open tmp of", path);
-		close(md);
-		return rc;
-	}
+	if (tmpd < 0)
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open tmp of", path);
 	char host[64] = "localhost", name[256];
 	if (gethostname(host, sizeof host - 1) != 0)
 		strcpy(host, "localhost");
@@ -296,6 +285,281 @@ int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const
 	}
 out:
 	close(tmpd);
+	return rc;
+}
+
+/* Open <home>/Maildir (no symlink followed inside the home): fd, -1 ENOENT, <-1 VA code. */
+static int open_maildir(const char *home, char *path, size_t size, vp_error *err)
+{
+	if (vp_path_join(path, size, home, "Maildir") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	int md = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (md < 0) {
+		if (errno == ENOENT)
+			return -1;
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
+	}
+	return md;
+}
+
+static int is_noquota(const char *quota)
+{
+	return !quota || !quota[0] || strcmp(quota, "NOQUOTA") == 0;
+}
+
+int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                          const char *quota, vp_error *err)
+{
+	char path[4096];
+	if (!home || !home[0])
+		return 0;
+	/* The home comes from vpasswd; inside it, follow no symlink. */
+	int md = open_maildir(home, path, sizeof path, err);
+	if (md == -1)
+		return 0;
+	if (md < 0)
+		return md;
+	int rc = 0;
+	if (is_noquota(quota)) {
+		if (unlinkat(md, "maildirsize", 0) != 0 && errno != ENOENT)
+			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove maildirsize in", path);
+		close(md);
+		return rc;
+	}
+	unsigned long long bytes, count;
+	vp_maildir_usage(md, &bytes, &count);
+	rc = maildirsize_write(cfg, dom, md, path, quota, bytes, count, err);
 	close(md);
+	return rc;
+}
+
+/* ---- usage (vp_get_quota_usage) ---- */
+
+/* One signed decimal at *p (p < end), advancing *p; 0 or -1 (none, overflow). */
+static int parse_signed(const char **pp, const char *end, long long *out)
+{
+	const char *p = *pp;
+	int neg = 0;
+	if (p < end && (*p == '-' || *p == '+')) {
+		neg = *p == '-';
+		p++;
+	}
+	if (p == end || *p < '0' || *p > '9')
+		return -1;
+	long long v = 0;
+	for (; p < end && *p >= '0' && *p <= '9'; p++) {
+		int d = *p - '0';
+		if (v > (LLONG_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = neg ? -v : v;
+	*pp = p;
+	return 0;
+}
+
+int vp_maildirsize_parse(const char *data, size_t len, char *quota_out, size_t qsize,
+                         long long *bytes, long long *count)
+{
+	long long tb = 0, tc = 0;
+	if (quota_out && qsize)
+		quota_out[0] = '\0';
+	if (bytes)
+		*bytes = 0;
+	if (count)
+		*count = 0;
+	if (!data || len == 0)
+		return -1;
+	const char *end = data + len;
+	const char *nl = memchr(data, '\n', len);
+	if (!nl || nl == data)
+		return -1;
+	size_t ql = (size_t)(nl - data);
+	for (size_t i = 0; i < ql; i++)
+		if ((unsigned char)data[i] < 0x20 || (unsigned char)data[i] == 0x7f)
+			return -1;
+	if (quota_out) {
+		if (ql >= qsize)
+			return -1;
+		memcpy(quota_out, data, ql);
+		quota_out[ql] = '\0';
+	}
+	/* "<bytes> <count>" lines, each ended by '\n'; a line still being
+	 * appended (no '\n' yet) makes the file unusable until rebuilt. */
+	for (const char *p = nl + 1; p < end;) {
+		const char *le = memchr(p, '\n', (size_t)(end - p));
+		if (!le)
+			return -1;
+		while (p < le && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == le) { /* blank line */
+			p = le + 1;
+			continue;
+		}
+		long long b, c;
+		if (parse_signed(&p, le, &b) != 0)
+			return -1;
+		if (p == le || (*p != ' ' && *p != '\t'))
+			return -1;
+		while (p < le && (*p == ' ' || *p == '\t'))
+			p++;
+		if (parse_signed(&p, le, &c) != 0)
+			return -1;
+		while (p < le && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p != le)
+			return -1;
+		if (__builtin_add_overflow(tb, b, &tb) || __builtin_add_overflow(tc, c, &tc))
+			return -1;
+		p = le + 1;
+	}
+	if (bytes)
+		*bytes = tb;
+	if (count)
+		*count = tc;
+	return 0;
+}
+
+/*
+ * Limits of a stored quota as the usage report gives them (vpcore.h has
+ * vp_quota_parse for this in vp_info.c; this is a private twin, to be merged).
+ * want gets what maildirsize's first line should say: the normalised quota,
+ * "" when there is no limit (then there is no maildirsize), or the raw text
+ * when it does not parse (as vpopmail writes it).
+ */
+static void usage_quota_limits(const char *q, long long *bl, long long *cl, char *want,
+                               size_t wsize)
+{
+	char norm[VP_MAX_PW_QUOTA + 64];
+	*bl = *cl = -1;
+	want[0] = '\0';
+	/* vdelivermail: empty, or anything starting with "NO", is no quota */
+	if (!q || !q[0] || strncmp(q, "NO", 2) == 0)
+		return;
+	if (vp_quota_normalize(q, norm, sizeof norm, NULL) != 0) {
+		snprintf(want, wsize, "%s", q);
+		return;
+	}
+	snprintf(want, wsize, "%s", norm);
+	const char *p = norm, *end = norm + strlen(norm);
+	while (p < end) {
+		long long v;
+		if (parse_signed(&p, end, &v) != 0 || p == end)
+			return;
+		if (*p == 'S')
+			*bl = v;
+		else if (*p == 'C')
+			*cl = v;
+		p++;
+		if (p < end && *p == ',')
+			p++;
+	}
+}
+
+#define MAILDIRSIZE_MAX_BYTES 5120 /* vpopmail rebuilds at this size (spec 9.3) */
+#define MAILDIRSIZE_MAX_AGE 900    /* or when older than 15 minutes */
+
+/* 1 when maildirsize in md is usable for want (bytes/count filled), 0 when it
+ * must be rebuilt (missing, stale, unparsable, another quota, negative). */
+static int maildirsize_fresh(int md, const char *want, long long *bytes, long long *count)
+{
+	char data[MAILDIRSIZE_MAX_BYTES], quota[256];
+	int fd = openat(md, "maildirsize", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	time_t now = time(NULL);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size >= MAILDIRSIZE_MAX_BYTES ||
+	    st.st_mtime + MAILDIRSIZE_MAX_AGE < now) {
+		close(fd);
+		return 0;
+	}
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(fd, data + n, sizeof data - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			close(fd);
+			return 0;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == sizeof data) { /* grew past the limit while we read */
+			close(fd);
+			return 0;
+		}
+	}
+	close(fd);
+	if (vp_maildirsize_parse(data, n, quota, sizeof quota, bytes, count) != 0)
+		return 0;
+	return strcmp(quota, want) == 0 && *bytes >= 0 && *count >= 0;
+}
+
+int vp_get_quota_usage(const vp_config *cfg, const char *user, const char *domain,
+                       vp_quota_usage *out, vp_error *err)
+{
+	char path[4096], want[VP_MAX_PW_QUOTA + 64];
+	vp_domain_info dom;
+	vp_user_entry e;
+	vp_lock lock = { -1 };
+	int rc;
+
+	vp_error_clear(err);
+	if (!out)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	memset(out, 0, sizeof *out);
+	out->bytes_limit = out->count_limit = -1;
+	rc = vp_get_user(cfg, user, domain, &e, &dom, err);
+	if (rc == 0)
+		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", user, domain);
+	if (rc < 0)
+		return rc;
+	usage_quota_limits(e.quota, &out->bytes_limit, &out->count_limit, want, sizeof want);
+	int md = e.dir[0] ? open_maildir(e.dir, path, sizeof path, err) : -1;
+	if (md == -1) { /* no mailbox yet: nothing used */
+		rc = 0;
+		goto done;
+	}
+	if (md < 0) {
+		rc = md;
+		goto done;
+	}
+	long long b, c;
+	if (want[0] && maildirsize_fresh(md, want, &b, &c)) {
+		out->bytes_used = b;
+		out->count_used = c;
+		rc = 0;
+		goto done;
+	}
+	/* Rebuild under the domain's lock, as set_quota writes it, with the
+	 * quota as it is now (it may have changed since the lookup). */
+	unsigned long long ub = 0, uc = 0;
+	char uname[sizeof e.name];
+	memcpy(uname, e.name, sizeof uname);
+	int locked = vp_vpw_lock(cfg, &dom, &lock, err) == 0;
+	if (locked && vp_vpw_get_locked(cfg, &dom, uname, &e, err) == 1)
+		usage_quota_limits(e.quota, &out->bytes_limit, &out->count_limit, want, sizeof want);
+	vp_error_clear(err);
+	vp_maildir_usage(md, &ub, &uc);
+	out->bytes_used = ub > (unsigned long long)LLONG_MAX ? LLONG_MAX : (long long)ub;
+	out->count_used = uc > (unsigned long long)LLONG_MAX ? LLONG_MAX : (long long)uc;
+	out->recomputed = 1;
+	/* Best effort: the figures stand even if the cache cannot be written. */
+	vp_error ignored;
+	if (locked && is_noquota(want))
+		unlinkat(md, "maildirsize", 0); /* no quota, no maildirsize (spec 9.3) */
+	else if (locked)
+		maildirsize_write(cfg, &dom, md, path, want, ub, uc, &ignored);
+	rc = 0;
+	vp_lock_release(&lock);
+	close(md);
+	explicit_bzero(&e, sizeof e);
+	return rc;
+done:
+	if (md >= 0)
+		close(md);
+	explicit_bzero(&e, sizeof e);
 	return rc;
 }

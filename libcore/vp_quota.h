@@ -19,4 +19,13 @@ int vp_maildir_usage(int mdfd, unsigned long long *bytes, unsigned long long *co
 int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
                           const char *quota, vp_error *err);
 
+/* Maildir++ maildirsize text: the first line (the quota, without '\n') into
+ * quota_out (qsize bytes, may be NULL), then the sums of the "<bytes> <count>"
+ * lines (either may be negative).  0, or -1 when the text is not a complete
+ * maildirsize (no quota line, a control byte in it, a quota longer than
+ * qsize-1, a malformed or unterminated line, a sum overflowing).  Pure: no
+ * I/O, any bytes accepted as input (fuzzed). */
+int vp_maildirsize_parse(const char *data, size_t len, char *quota_out, size_t qsize,
+                         long long *bytes, long long *count);
+
 #endif
