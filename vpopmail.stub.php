@@ -471,6 +471,15 @@ function vpopmail_passwd(string $user, string $domain, #[\SensitiveParameter] st
 
 function vpopmail_set_user_quota(string $user, string $domain, string $quota): bool {}
 
+/**
+ * Many changes to one domain's users, applied together or not at all (one
+ * rewrite of vpasswd and vpasswd.cdb).  Each operation is a list
+ * ["add", user, password, gecos?, apop?, quota?], ["del", user],
+ * ["passwd", user, password], ["quota", user, quota], or the same with keys
+ * op, user, password, gecos, apop, quota.
+ */
+function vpopmail_batch(string $domain, #[\SensitiveParameter] array $operations): bool {}
+
 /** A wrong password, unknown user or unknown domain is a silent false; vpopmail_errno() says which. */
 function vpopmail_auth_user(string $user, string $domain, #[\SensitiveParameter] string $password, ?string $apop = null): bool {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 3d688f05e07a87f0570819cbdea21c5f95da6eb7 */
+ * Stub hash: 01fb17cb50716acd6dc17bb8aa5d32dfe8e7f2bc */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -58,6 +58,11 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_set_user_quota, 0, 3, _
 	ZEND_ARG_TYPE_INFO(0, quota, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_batch, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, operations, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_auth_user, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -101,6 +106,7 @@ ZEND_FUNCTION(vpopmail_add_user);
 ZEND_FUNCTION(vpopmail_del_user);
 ZEND_FUNCTION(vpopmail_passwd);
 ZEND_FUNCTION(vpopmail_set_user_quota);
+ZEND_FUNCTION(vpopmail_batch);
 ZEND_FUNCTION(vpopmail_auth_user);
 ZEND_FUNCTION(vpopmail_alias_add);
 ZEND_FUNCTION(vpopmail_alias_del);
@@ -122,6 +128,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_del_user, arginfo_vpopmail_del_user)
 	ZEND_FE(vpopmail_passwd, arginfo_vpopmail_passwd)
 	ZEND_FE(vpopmail_set_user_quota, arginfo_vpopmail_set_user_quota)
+	ZEND_FE(vpopmail_batch, arginfo_vpopmail_batch)
 	ZEND_FE(vpopmail_auth_user, arginfo_vpopmail_auth_user)
 	ZEND_FE(vpopmail_alias_add, arginfo_vpopmail_alias_add)
 	ZEND_FE(vpopmail_alias_del, arginfo_vpopmail_alias_del)
@@ -216,6 +223,8 @@ static void register_vpopmail_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_add_user", sizeof("vpopmail_add_user") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_passwd", sizeof("vpopmail_passwd") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_batch", sizeof("vpopmail_batch") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_auth_user", sizeof("vpopmail_auth_user") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 #endif

@@ -448,8 +448,18 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 	vp_lock flock = { -1 };
 	char *freedata = NULL;
 	size_t freelen = 0;
+	/* The free list's lock only when there is a list to read or a bucket
+	 * to put back (a lock file is all a batch may leave behind). */
+	size_t nfree = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		char bucket[16];
+		const batch_op *o = &b->ops[i];
+		if (o->kind == OP_DEL && o->home && o->home[0] &&
+		    vp_user_home_bucket(dom, o->home, o->name, bucket, sizeof bucket))
+			nfree++;
+	}
 	int have_free = access(p->freepath, F_OK) == 0;
-	if (have_free || ndel > 0) {
+	if (have_free || nfree > 0) {
 		if ((rc = vp_lock_acquire(cfg, p->freelock, &flock, err)) != 0)
 			goto fail;
 		if (cfg->chown_files && fchown(flock.fd, dom->uid, dom->gid) != 0) {
@@ -457,7 +467,7 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 		}
 		rc = vp_read_file(p->freepath, &freedata, &freelen, 1024 * 1024, err);
 		if (rc < -1) {
-			if (ndel > 0)
+			if (nfree > 0)
 				goto fail_locked;
 			vp_error_clear(err); /* unreadable: the adds just use the counter */
 			freedata = NULL;
