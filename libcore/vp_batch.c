@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { OP_ADD = 1, OP_DEL, OP_PASSWD, OP_QUOTA };
@@ -65,8 +66,27 @@ struct vp_batch {
 	char initq[VP_MAX_PW_QUOTA + 64];
 	batch_op *ops;
 	size_t n, cap;
-	size_t *failed;                       /* where commit reports the failing index */
+	vp_batch_stats *stats;                /* optional, caller-owned */
 };
+
+void vp_batch_set_stats(vp_batch *b, vp_batch_stats *stats)
+{
+	if (b)
+		b->stats = stats;
+	if (stats)
+		memset(stats, 0, sizeof *stats);
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Time since *t into the stats field, then restart the clock. */
+#define LAP(b, field, t) do { if ((b)->stats) { double n_ = mono(); \
+	(b)->stats->field += n_ - (t); (t) = n_; } } while (0)
 
 static const char *kind_name(int kind)
 {
@@ -331,6 +351,8 @@ static int hash_all(vp_batch *b, size_t *failed, vp_error *err)
 	size_t started = 0;
 	for (size_t t = 0; t < threads; t++)
 		jobs[t] = (hash_job){ b, t, threads };
+	if (b->stats)
+		b->stats->threads = (unsigned)threads;
 	/* Threads 1..T-1 in the background, thread 0's share here; should a
 	 * thread not start, its share is done here too. */
 	for (size_t t = 1; t < threads; t++) {
@@ -679,9 +701,11 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 	if (b->n == 0)
 		goto done;
 
+	double t = b->stats ? mono() : 0;
 	/* 1. the slow part, outside the lock */
 	if ((rc = hash_all(b, &failed, err)) != 0)
 		goto done;
+	LAP(b, hash_s, t);
 
 	/* 2. one operation per user */
 	ch = calloc(b->n, sizeof *ch);
@@ -726,6 +750,7 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		}
 	}
 	vp_vpw_close(&rd);
+	LAP(b, check_s, t);
 
 	/* 4. placement, lines and homes of the new users */
 	if ((rc = place(b, &pl, &failed, err)) != 0)
@@ -762,6 +787,8 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		}
 	}
 
+	LAP(b, homes_s, t);
+
 	/* 5. the one rewrite */
 	for (size_t i = 0; i < b->n; i++) {
 		batch_op *o = &b->ops[ch[i].index];
@@ -775,6 +802,7 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		goto done;
 	}
 	placed = 0; /* committed: nothing to undo any more */
+	LAP(b, store_s, t);
 
 	/* 6. after the store changed: homes of the deleted, maildirsize of the
 	 * new quotas; everything is attempted, the first failure reported. */
@@ -800,6 +828,8 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 			op_fail(err, i, o->kind, o->name, r);
 		}
 	}
+
+	LAP(b, after_s, t);
 
 done:
 	vp_vpw_close(&rd);

@@ -437,6 +437,17 @@ size_t vp_batch_count(const vp_batch *b);
  * vp_del_user does.)  Frees b in every case. */
 int vp_batch_commit(vp_batch *b, size_t *failed, vp_error *err);
 void vp_batch_free(vp_batch *b);
+/* Where a commit spends its time (seconds, CLOCK_MONOTONIC), for benchmarks:
+ * filled by vp_batch_commit when set; owned by the caller. */
+typedef struct vp_batch_stats {
+	double hash_s;    /* new password hashes (threads) */
+	double check_s;   /* lock + every operation checked against the store */
+	double homes_s;   /* .dir-control, free list, the new homes */
+	double store_s;   /* the one vpasswd + vpasswd.cdb rewrite */
+	double after_s;   /* homes of deleted users, maildirsize */
+	unsigned threads; /* hashing threads used */
+} vp_batch_stats;
+void vp_batch_set_stats(vp_batch *b, vp_batch_stats *stats);
 
 #ifdef __cplusplus
 }
