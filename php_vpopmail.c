@@ -45,6 +45,8 @@ PHP_INI_BEGIN()
 	                    clear_passwords, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_BOOLEAN("vpopmail.allow_program_aliases", "0", PHP_INI_SYSTEM, OnUpdateBool,
 	                    allow_program_aliases, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_BOOLEAN("vpopmail.auth_fast_unknown", "0", PHP_INI_SYSTEM, OnUpdateBool,
+		auth_fast_unknown, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.lock_timeout", "20000", PHP_INI_SYSTEM, OnUpdateLong, lock_timeout,
 	                  zend_vpopmail_globals, vpopmail_globals)
 	/* Per script: whether a login is recorded changes nothing else in the tree. */
@@ -158,6 +160,7 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->allow_program_aliases = VPOPMAIL_G(allow_program_aliases);
 	cfg->lock_timeout_ms = (int)MIN(MAX(VPOPMAIL_G(lock_timeout), 1), 600000);
 	cfg->auth_logging = VPOPMAIL_G(auth_logging);
+	cfg->auth_fast_unknown = VPOPMAIL_G(auth_fast_unknown);
 	const char *reload = VPOPMAIL_G(qmail_reload);
 	if (strncmp(reload, "pidfile:", 8) == 0) {
 		cfg->reload_mode = VP_RELOAD_PIDFILE;
@@ -392,6 +395,190 @@ static bool ip_literal(const char *s)
 {
 	unsigned char buf[16];
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* ---- vpopmail_batch ---- */
+
+enum { BF_OP, BF_USER, BF_PASSWORD, BF_GECOS, BF_APOP, BF_QUOTA, BF_COUNT };
+static const char *const batch_keys[BF_COUNT] = { "op", "user", "password", "gecos", "apop", "quota" };
+
+/* Fields of each kind, in list order after the op: 1 = required, 2 = optional. */
+static const struct {
+	const char *name;
+	unsigned char need[BF_COUNT];
+	int order[5];           /* BF_* of list positions 1.. (-1 ends) */
+} batch_ops[] = {
+	{ "add", { 1, 1, 1, 2, 2, 2 }, { BF_USER, BF_PASSWORD, BF_GECOS, BF_APOP, BF_QUOTA } },
+	{ "del", { 1, 1, 0, 0, 0, 0 }, { BF_USER, -1 } },
+	{ "passwd", { 1, 1, 1, 0, 0, 0 }, { BF_USER, BF_PASSWORD, -1 } },
+	{ "quota", { 1, 1, 0, 0, 0, 1 }, { BF_USER, BF_QUOTA, -1 } },
+};
+
+/* One operation's fields (list or keyed form) into f[], checked; false after
+ * a TypeError/ValueError naming the operation. */
+static bool batch_fields(uint32_t idx, zval *opz, int *kind, zval *f[BF_COUNT])
+{
+	memset(f, 0, sizeof(zval *) * BF_COUNT);
+	if (Z_TYPE_P(opz) != IS_ARRAY) {
+		zend_argument_type_error(2, "must contain only arrays, %s given at index %u",
+		                         zend_zval_type_name(opz), idx);
+		return false;
+	}
+	HashTable *ht = Z_ARRVAL_P(opz);
+	zval *op = zend_hash_str_find(ht, "op", 2);
+	if (!op)
+		op = zend_hash_index_find(ht, 0);
+	if (!op || Z_TYPE_P(op) != IS_STRING) {
+		zend_argument_value_error(2, "operation %u must start with its kind: \"add\", \"del\", "
+		                          "\"passwd\" or \"quota\"", idx);
+		return false;
+	}
+	*kind = -1;
+	for (int k = 0; k < (int)(sizeof batch_ops / sizeof batch_ops[0]); k++) {
+		if (strcmp(Z_STRVAL_P(op), batch_ops[k].name) == 0)
+			*kind = k;
+	}
+	if (*kind < 0) {
+		zend_argument_value_error(2, "operation %u: unknown kind \"%s\" (expected \"add\", "
+		                          "\"del\", \"passwd\" or \"quota\")", idx, Z_STRVAL_P(op));
+		return false;
+	}
+	f[BF_OP] = op;
+	zend_string *key;
+	zend_ulong num;
+	zval *val;
+	ZEND_HASH_FOREACH_KEY_VAL(ht, num, key, val) {
+		int field = -1;
+		if (key) {
+			for (int i = 0; i < BF_COUNT; i++)
+				if (zend_string_equals_cstr(key, batch_keys[i], strlen(batch_keys[i])))
+					field = i;
+			if (field < 0 || !batch_ops[*kind].need[field]) {
+				zend_argument_value_error(2, "operation %u (%s): unexpected key \"%s\"", idx,
+				                          batch_ops[*kind].name, ZSTR_VAL(key));
+				return false;
+			}
+		} else if (num == 0) {
+			field = BF_OP;
+		} else {
+			int pos = num <= 5 ? batch_ops[*kind].order[num - 1] : -1;
+			for (zend_ulong p = 1; p < num && pos >= 0; p++)
+				if (batch_ops[*kind].order[p - 1] < 0)
+					pos = -1;
+			if (pos < 0) {
+				zend_argument_value_error(2, "operation %u (%s): too many elements", idx,
+				                          batch_ops[*kind].name);
+				return false;
+			}
+			field = pos;
+		}
+		if (f[field] && f[field] != val) {
+			zend_argument_value_error(2, "operation %u (%s): \"%s\" given twice", idx,
+			                          batch_ops[*kind].name, batch_keys[field]);
+			return false;
+		}
+		f[field] = val;
+	} ZEND_HASH_FOREACH_END();
+	for (int i = 1; i < BF_COUNT; i++) {
+		if (batch_ops[*kind].need[i] == 1 && !f[i]) {
+			zend_argument_value_error(2, "operation %u (%s): missing \"%s\"", idx,
+			                          batch_ops[*kind].name, batch_keys[i]);
+			return false;
+		}
+		if (!f[i] || (i == BF_QUOTA && Z_TYPE_P(f[i]) == IS_NULL && *kind == 0)) {
+			f[i] = NULL;
+			continue;
+		}
+		if (i == BF_APOP) {
+			if (Z_TYPE_P(f[i]) != IS_TRUE && Z_TYPE_P(f[i]) != IS_FALSE) {
+				zend_argument_type_error(2, "operation %u (%s): \"apop\" must be of type bool, "
+				                         "%s given", idx, batch_ops[*kind].name,
+				                         zend_zval_type_name(f[i]));
+				return false;
+			}
+			continue;
+		}
+		if (Z_TYPE_P(f[i]) != IS_STRING) {
+			zend_argument_type_error(2, "operation %u (%s): \"%s\" must be of type string, %s "
+			                         "given", idx, batch_ops[*kind].name, batch_keys[i],
+			                         zend_zval_type_name(f[i]));
+			return false;
+		}
+		if (memchr(Z_STRVAL_P(f[i]), '\0', Z_STRLEN_P(f[i]))) {
+			zend_argument_value_error(2, "operation %u (%s): \"%s\" must not contain any null "
+			                          "bytes", idx, batch_ops[*kind].name, batch_keys[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+PHP_FUNCTION(vpopmail_batch)
+{
+	zend_string *domain;
+	HashTable *ops;
+	vp_config cfg;
+	vp_error err;
+	vp_batch *b = NULL;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(domain)
+		Z_PARAM_ARRAY_HT(ops)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	if (!zend_array_is_list(ops)) {
+		zend_argument_value_error(2, "must be a list");
+		RETURN_THROWS();
+	}
+	/* Every operation's shape first: a malformed one throws before anything runs. */
+	zval *opz;
+	uint32_t idx = 0;
+	ZEND_HASH_FOREACH_VAL(ops, opz) {
+		zval *f[BF_COUNT];
+		int kind;
+		if (!batch_fields(idx++, opz, &kind, f))
+			RETURN_THROWS();
+	} ZEND_HASH_FOREACH_END();
+
+	clear_error();
+	if (!load_config(&cfg, &err) || vp_batch_begin(&cfg, ZSTR_VAL(domain), &b, &err) != 0) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	idx = 0;
+	ZEND_HASH_FOREACH_VAL(ops, opz) {
+		zval *f[BF_COUNT];
+		int kind, rc = 0;
+		batch_fields(idx++, opz, &kind, f);
+		const char *user = Z_STRVAL_P(f[BF_USER]);
+		switch (kind) {
+		case 0:
+			rc = vp_batch_add_user(b, user, Z_STRVAL_P(f[BF_PASSWORD]),
+			                       f[BF_GECOS] ? Z_STRVAL_P(f[BF_GECOS]) : "",
+			                       f[BF_APOP] && Z_TYPE_P(f[BF_APOP]) == IS_TRUE,
+			                       f[BF_QUOTA] ? Z_STRVAL_P(f[BF_QUOTA]) : NULL, &err);
+			break;
+		case 1:
+			rc = vp_batch_del_user(b, user, &err);
+			break;
+		case 2:
+			rc = vp_batch_set_password(b, user, Z_STRVAL_P(f[BF_PASSWORD]), &err);
+			break;
+		default:
+			rc = vp_batch_set_quota(b, user, Z_STRVAL_P(f[BF_QUOTA]), &err);
+			break;
+		}
+		if (rc != 0) {
+			vp_batch_free(b);
+			warn_error(&err);
+			RETURN_FALSE;
+		}
+	} ZEND_HASH_FOREACH_END();
+	if (vp_batch_commit(b, NULL, &err) != 0) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	RETURN_TRUE;
 }
 
 PHP_FUNCTION(vpopmail_auth_user)

@@ -527,6 +527,16 @@ function vpopmail_set_catchall(string $domain, string $action): bool {}
  */
 function vpopmail_quota_usage(string $user, string $domain): array|false {}
 
+/**
+ * Many changes to one domain's users, applied together or not at all (one
+ * rewrite of vpasswd and vpasswd.cdb).  Each operation is a list
+ * ["add", user, password, gecos?, apop?, quota?], ["del", user],
+ * ["passwd", user, password], ["quota", user, quota], or the same with keys
+ * op, user, password, gecos, apop, quota.
+ */
+function vpopmail_batch(string $domain, #[\SensitiveParameter] array $operations): bool {}
+
+
 /** Appends one delivery line ($alias: an address, &address or a Maildir path) to alias $user. */
 function vpopmail_alias_add(string $user, string $domain, string $alias): bool {}
 

@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: c46ebf10c36cbcf24d2eb043abae33d1a648afbd */
+ * Stub hash: 3660472ddc67a6f394cd5f4bafb4eda0770a541e */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -99,6 +99,11 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_quota_usage, 0, 2, MAY_
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_batch, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, operations, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_alias_add, 0, 3, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -163,6 +168,7 @@ ZEND_FUNCTION(vpopmail_set_user_gecos);
 ZEND_FUNCTION(vpopmail_get_catchall);
 ZEND_FUNCTION(vpopmail_set_catchall);
 ZEND_FUNCTION(vpopmail_quota_usage);
+ZEND_FUNCTION(vpopmail_batch);
 ZEND_FUNCTION(vpopmail_alias_add);
 ZEND_FUNCTION(vpopmail_alias_del);
 ZEND_FUNCTION(vpopmail_alias_del_domain);
@@ -195,6 +201,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_get_catchall, arginfo_vpopmail_get_catchall)
 	ZEND_FE(vpopmail_set_catchall, arginfo_vpopmail_set_catchall)
 	ZEND_FE(vpopmail_quota_usage, arginfo_vpopmail_quota_usage)
+	ZEND_FE(vpopmail_batch, arginfo_vpopmail_batch)
 	ZEND_FE(vpopmail_alias_add, arginfo_vpopmail_alias_add)
 	ZEND_FE(vpopmail_alias_del, arginfo_vpopmail_alias_del)
 	ZEND_FE(vpopmail_alias_del_domain, arginfo_vpopmail_alias_del_domain)
@@ -298,5 +305,7 @@ static void register_vpopmail_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_passwd", sizeof("vpopmail_passwd") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_auth_user", sizeof("vpopmail_auth_user") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_batch", sizeof("vpopmail_batch") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 #endif
 }

@@ -411,12 +411,14 @@ static int newer(const struct stat *a, const struct stat *b)
 }
 
 /* 1 / 0 / <0, or USERS_CDB_STALE: users/cdb is missing next to an assign,
- * does not parse, or is older than assign (edited without qmail-newu). */
+ * does not parse, or is older than assign (edited without qmail-newu).
+ * cdb_seek reads just the bytes of one lookup: mapping the file and
+ * unmapping it again (a TLB shootdown on every CPU) cost more than the
+ * lookup, and this runs on every authentication. */
 static int users_cdb_find(const char *path, const char *assign, const char *domain,
                           vp_domain_info *out, vp_error *err)
 {
-	char key[VP_MAX_PW_DOMAIN + 3];
-	struct cdb c;
+	char key[VP_MAX_PW_DOMAIN + 3], val[4097];
 	struct stat cs, as;
 	size_t dl = strlen(domain);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -425,25 +427,24 @@ static int users_cdb_find(const char *path, const char *assign, const char *doma
 			return stat(assign, &as) == 0 ? USERS_CDB_STALE : 0;
 		return vp_fail_errno(err, VA_CANNOT_READ_ASSIGN, "cannot open", path);
 	}
-	if ((fstat(fd, &cs) == 0 && stat(assign, &as) == 0 && newer(&as, &cs)) || cdb_init(&c, fd) != 0) {
+	if (fstat(fd, &cs) == 0 && stat(assign, &as) == 0 && newer(&as, &cs)) {
 		close(fd);
 		return USERS_CDB_STALE;
 	}
 	key[0] = '!';
 	memcpy(key + 1, domain, dl);
 	key[dl + 1] = '-';
-	int rc = cdb_find(&c, key, (unsigned)(dl + 2));
+	unsigned vlen = 0;
+	int rc = cdb_seek(fd, key, (unsigned)(dl + 2), &vlen);
 	if (rc > 0) {
-		unsigned vlen = cdb_datalen(&c);
-		const char *val = cdb_get(&c, vlen, cdb_datapos(&c));
-		if (!val || vlen > 4096 || parse_assign_value(val, vlen, domain, out, NULL) != 0)
+		if (vlen > 4096 || cdb_bread(fd, val, (int)vlen) != 0 ||
+		    parse_assign_value(val, vlen, domain, out, NULL) != 0)
 			rc = USERS_CDB_STALE;
 		else
 			rc = 1;
 	} else if (rc < 0) {
 		rc = USERS_CDB_STALE;
 	}
-	cdb_free(&c);
 	close(fd);
 	return rc;
 }

@@ -31,6 +31,7 @@
 #include "vp_limits.h"
 #include "vp_password.h"
 #include "vp_quota.h"
+#include "vp_user_int.h"
 #include "vp_vpasswd.h"
 
 #include <errno.h>
@@ -102,7 +103,7 @@ static int check_names(const vp_config *cfg, const char *user, const char *domai
 }
 
 /* "X", "X/Y" or "X/Y/Z" over the hashing alphabet. */
-static int bucket_valid(const char *s, size_t len)
+int vp_user_bucket_valid(const char *s, size_t len)
 {
 	if (len == 0 || len > 5 || len % 2 == 0)
 		return 0;
@@ -175,7 +176,7 @@ static int free_list_take(const vp_config *cfg, const vp_domain_info *dom, char 
 			s++;
 		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 			e--;
-		int usable = e > s && bucket_valid(s, (size_t)(e - s));
+		int usable = e > s && vp_user_bucket_valid(s, (size_t)(e - s));
 		if (e > s && !taken && usable && (size_t)(e - s) < size) {
 			memcpy(out, s, (size_t)(e - s));
 			out[e - s] = '\0';
@@ -360,7 +361,7 @@ static int make_dir(const vp_config *cfg, const vp_domain_info *dom, const char 
 }
 
 /* The bucket's directories, which may exist already (real directories only). */
-static int make_bucket_dirs(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
+int vp_user_make_bucket_dirs(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
                             vp_error *err)
 {
 	char path[4096];
@@ -418,7 +419,7 @@ static void rc_errno_close(int fd)
 }
 
 /* <home>, Maildir/{new,cur,tmp} (in that order, spec 1.6), lastauth. */
-static int make_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
                      int *created, vp_error *err)
 {
 	static const char *const subs[] = { "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp" };
@@ -563,9 +564,9 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		goto out;
 	}
 
-	if (bucket[0] && (rc = make_bucket_dirs(cfg, &dom, bucket, err)) != 0)
+	if (bucket[0] && (rc = vp_user_make_bucket_dirs(cfg, &dom, bucket, err)) != 0)
 		goto out;
-	if ((rc = make_home(cfg, &dom, home, &have_home, err)) != 0)
+	if ((rc = vp_user_make_home(cfg, &dom, home, &have_home, err)) != 0)
 		goto out;
 	if (strcmp(initq, "NOQUOTA") != 0 &&
 	    (rc = vp_maildirsize_update(cfg, &dom, home, initq, err)) != 0)
@@ -597,7 +598,7 @@ out:
 
 /* Catch-all protection (spec 6.10 step 5, parsed safely: spec 15.22).
  * 1 when uname is the domain's catch-all, 0 otherwise. */
-static int is_catchall(const vp_config *cfg, const vp_domain_info *dom, const char *uname)
+int vp_user_is_catchall(const vp_config *cfg, const vp_domain_info *dom, const char *uname)
 {
 	char path[4096], act[512];
 	char *data = NULL;
@@ -670,7 +671,7 @@ done:
 }
 
 /* The hash bucket between the domain dir and the user name, if any. */
-static int home_bucket(const vp_domain_info *dom, const char *home, const char *uname, char *out,
+int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char *uname, char *out,
                        size_t size)
 {
 	size_t dl = strlen(dom->dir), hl = strlen(home), ul = strlen(uname);
@@ -679,7 +680,7 @@ static int home_bucket(const vp_domain_info *dom, const char *home, const char *
 	    strcmp(home + hl - ul, uname) != 0 || home[hl - ul - 1] != '/')
 		return 0;
 	size_t bl = hl - ul - 1 - (dl + 1);
-	if (bl == 0 || bl >= size || !bucket_valid(home + dl + 1, bl))
+	if (bl == 0 || bl >= size || !vp_user_bucket_valid(home + dl + 1, bl))
 		return 0;
 	memcpy(out, home + dl + 1, bl);
 	out[bl] = '\0';
@@ -707,7 +708,7 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 	if (rc < 0)
 		goto out;
-	if (is_catchall(cfg, &dom, uname)) {
+	if (vp_user_is_catchall(cfg, &dom, uname)) {
 		rc = vp_fail(err, VA_CANNOT_DELETE_CATCHALL, "%s@%s", uname, dom.realdomain);
 		goto out;
 	}
@@ -718,7 +719,7 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	vp_error tmp, first_err;
 	int first = 0, r;
 	vp_error_clear(&first_err);
-	if (e.dir[0] && home_bucket(&dom, e.dir, uname, bucket, sizeof bucket) &&
+	if (e.dir[0] && vp_user_home_bucket(&dom, e.dir, uname, bucket, sizeof bucket) &&
 	    (r = free_list_put(cfg, &dom, bucket, &tmp)) != 0 && !first) {
 		first = r;
 		first_err = tmp;

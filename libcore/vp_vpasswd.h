@@ -32,6 +32,37 @@ int vp_vpw_lock(const vp_config *cfg, const vp_domain_info *dom, vp_lock *lock, 
 int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                   const char *name, const char *line, size_t linelen, vp_error *err);
 
+/* Many changes in one rewrite.  changes are sorted by name (strcmp) with
+ * unique names; index is the caller's number for the change, reported in
+ * *failed when that change is the one that fails (ADD of an existing name:
+ * VA_USERNAME_EXISTS, DEL/REPLACE of a missing one: VA_USER_DOES_NOT_EXIST).
+ * Nothing is written on failure.  New names go before the first greater
+ * old name, exactly as the same ADDs done one at a time in name order.
+ * n == 0 rebuilds vpasswd.cdb from vpasswd (vpasswd untouched). */
+typedef struct vp_vpw_change {
+	const char *name;
+	enum vp_vpw_op op;    /* VP_VPW_ADD, VP_VPW_DEL or VP_VPW_REPLACE */
+	const char *line;     /* ADD/REPLACE: the whole line, '\n' included */
+	size_t linelen;
+	size_t index;
+} vp_vpw_change;
+int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *changes,
+                 size_t n, size_t *failed, vp_error *err);
+
+/* A vpasswd.cdb opened once for many lookups (the caller holds the lock
+ * when it must be consistent with a later rewrite).  vp_vpw_open: 0, or
+ * <0 VA code; a missing cdb is rebuilt first as vp_vpw_get_locked does. */
+typedef struct vp_vpw_reader {
+	int fd;
+	int empty;            /* no vpasswd at all: every lookup says 0 */
+	void *cdb;            /* struct cdb */
+	char path[4096];
+} vp_vpw_reader;
+int vp_vpw_open_locked(const vp_config *cfg, const vp_domain_info *dom, vp_vpw_reader *r,
+                       vp_error *err);
+int vp_vpw_find(vp_vpw_reader *r, const char *name, vp_user_entry *out, vp_error *err);
+void vp_vpw_close(vp_vpw_reader *r);
+
 /* cdb lookup of a normalised name: 1 found, 0 not, <0 VA code.  A missing
  * vpasswd.cdb next to an existing vpasswd is rebuilt first (under the lock;
  * the _locked variant expects the caller to hold it already). */

@@ -412,18 +412,42 @@ int vp_auth_user_ex(const vp_config *cfg, const char *user, const char *domain,
 
 /* ---- batches (vp_batch.c): many changes, one rewrite, all or nothing ---- */
 typedef struct vp_batch vp_batch;
-/* Locks nothing yet: operations are queued and checked at commit. */
+/* Resolves the domain (an alias domain means its real one) and reads its
+ * limits; locks nothing yet.  cfg must outlive the batch. */
 int vp_batch_begin(const vp_config *cfg, const char *domain, vp_batch **out, vp_error *err);
+/* Queue one operation.  Its arguments are checked now, as the single call
+ * checks them (a refused operation is not queued; the batch stays usable).
+ * Each user may appear in one operation only (checked at commit).
+ * quota: NULL for the domain's default (vp_add_user's), else as vp_set_quota. */
 int vp_batch_add_user(vp_batch *b, const char *user, const char *password, const char *gecos,
                       int apop, const char *quota, vp_error *err);
 int vp_batch_del_user(vp_batch *b, const char *user, vp_error *err);
 int vp_batch_set_password(vp_batch *b, const char *user, const char *password, vp_error *err);
 int vp_batch_set_quota(vp_batch *b, const char *user, const char *quota, vp_error *err);
-/* Under the domain's lock: checks every operation against the current store,
- * then one vpasswd + vpasswd.cdb rewrite.  Any failure leaves the store as it
- * was (err says which operation, by index); nothing is applied.  Frees b. */
-int vp_batch_commit(vp_batch *b, vp_error *err);
+size_t vp_batch_count(const vp_batch *b);
+/* Hashes the new passwords (in parallel threads), then under the domain's
+ * lock checks every operation against the current store and applies them
+ * with one vpasswd + vpasswd.cdb rewrite and one .dir-control update.  On
+ * failure nothing is applied: vpasswd, vpasswd.cdb, .dir-control and the
+ * free list are as they were and the homes it created are gone; *failed
+ * (may be NULL) gets the 0-based index of the failing operation ((size_t)-1
+ * when none is to blame) and err->msg starts "operation N (op user): ".
+ * (Once the store is rewritten, removing the deleted users' homes and
+ * writing maildirsize can still fail: reported the same way, as
+ * vp_del_user does.)  Frees b in every case. */
+int vp_batch_commit(vp_batch *b, size_t *failed, vp_error *err);
 void vp_batch_free(vp_batch *b);
+/* Where a commit spends its time (seconds, CLOCK_MONOTONIC), for benchmarks:
+ * filled by vp_batch_commit when set; owned by the caller. */
+typedef struct vp_batch_stats {
+	double hash_s;    /* new password hashes (threads) */
+	double check_s;   /* lock + every operation checked against the store */
+	double homes_s;   /* .dir-control, free list, the new homes */
+	double store_s;   /* the one vpasswd + vpasswd.cdb rewrite */
+	double after_s;   /* homes of deleted users, maildirsize */
+	unsigned threads; /* hashing threads used */
+} vp_batch_stats;
+void vp_batch_set_stats(vp_batch *b, vp_batch_stats *stats);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,23 @@
+/*
+ * vp_user_int.h: pieces of vp_user.c that vp_batch.c shares (internal).
+ */
+#ifndef VP_USER_INT_H
+#define VP_USER_INT_H
+
+#include "vpcore.h"
+
+/* "X", "X/Y" or "X/Y/Z" over the hashing alphabet. */
+int vp_user_bucket_valid(const char *s, size_t len);
+/* The bucket's directories under the domain, which may exist already. */
+int vp_user_make_bucket_dirs(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
+                             vp_error *err);
+/* <home>, Maildir/{new,cur,tmp}, lastauth; *created once <home> itself exists. */
+int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                      int *created, vp_error *err);
+/* 1 when uname is the domain's catch-all (.qmail-default), 0 otherwise. */
+int vp_user_is_catchall(const vp_config *cfg, const vp_domain_info *dom, const char *uname);
+/* The hash bucket between the domain dir and the user name in home: 1 and out, or 0. */
+int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char *uname, char *out,
+                        size_t size);
+
+#endif
