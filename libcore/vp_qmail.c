@@ -427,7 +427,9 @@ static int users_cdb_find(const char *path, const char *assign, const char *doma
 			return stat(assign, &as) == 0 ? USERS_CDB_STALE : 0;
 		return vp_fail_errno(err, VA_CANNOT_READ_ASSIGN, "cannot open", path);
 	}
-	if (fstat(fd, &cs) == 0 && stat(assign, &as) == 0 && newer(&as, &cs)) {
+	/* cdb_seek does not check the file holds its 2048-byte header. */
+	if (fstat(fd, &cs) != 0 || cs.st_size < 2048 ||
+	    (stat(assign, &as) == 0 && newer(&as, &cs))) {
 		close(fd);
 		return USERS_CDB_STALE;
 	}

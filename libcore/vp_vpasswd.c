@@ -627,7 +627,12 @@ static int cdb_lookup(const char *cdbpath, const char *txtpath, const char *name
 		return vp_fail_errno(err, VA_NO_AUTH_CONNECTION, "cannot open", cdbpath);
 	}
 	struct stat cs, ts;
-	if (!trusted && fstat(fd, &cs) == 0 && stat(txtpath, &ts) == 0 && newer(&ts, &cs)) {
+	/* cdb_seek does not check the file holds its 2048-byte header. */
+	if (fstat(fd, &cs) != 0 || cs.st_size < 2048) {
+		close(fd);
+		return trusted ? vp_fail(err, VA_CORRUPT_FILE, "%s", cdbpath) : LOOKUP_REBUILD;
+	}
+	if (!trusted && stat(txtpath, &ts) == 0 && newer(&ts, &cs)) {
 		close(fd);
 		return LOOKUP_REBUILD;
 	}
