@@ -7,7 +7,9 @@
 #include "vpcore.h"
 
 #include <cdb.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +118,42 @@ static int make_bucket(const vp_config *cfg, const char *domains, const char *bu
 	return 0;
 }
 
+/* A domain directory left by an add that was killed before the domain
+ * reached users/assign holds only what the add writes first (.qmail-default,
+ * an empty vpasswd, its cdb and lock, temp files).  Such a directory is
+ * removed so the name can be added again; any other one is never adopted.
+ * The caller holds assign.lock and knows the domain is not registered. */
+static int remove_crashed_add_dir(const char *domains, const char *dir)
+{
+	vp_error ignored;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		errno = EEXIST;
+		return -1;
+	}
+	int ok = 1;
+	struct dirent *de;
+	while (ok && (de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		struct stat st;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		ok = fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		     (strcmp(n, ".qmail-default") == 0 || strcmp(n, "vpasswd.cdb") == 0 ||
+		      strcmp(n, ".vpasswd.lock") == 0 || strncmp(n, ".tmp.", 5) == 0 ||
+		      (strcmp(n, "vpasswd") == 0 && st.st_size == 0));
+	}
+	closedir(d);
+	if (!ok || vp_remove_tree(domains, dir, &ignored) != 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return 0;
+}
+
 static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid, gid_t gid,
                              vp_error *err)
 {
@@ -160,7 +198,9 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	}
 	if (make_bucket(cfg, domains, bucket, uid, gid) != 0 ||
-	    vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0) {
+	    (vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0 &&
+	     (errno != EEXIST || remove_crashed_add_dir(domains, d.dir) != 0 ||
+	      vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0))) {
 		/* An existing directory is never adopted: it may belong to someone else. */
 		rc = vp_fail_errno(err, VA_COULD_NOT_MAKE_DOMAIN_DIR, "cannot create", d.dir);
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);

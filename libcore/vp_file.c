@@ -135,13 +135,20 @@ int vp_atomic_open(vp_atomic *a, const char *path, mode_t mode, vp_error *err)
 	a->mode = mode;
 	if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
 		return vp_fail(err, VA_DIR_TOO_LONG, "%s", path);
-	/* A random suffix: a stale temp from a killed writer never collides. */
+	/* "<dir>/.tmp.<name>.<random>": a stale temp from a killed writer never
+	 * collides, and its name never starts like the file it replaces, so
+	 * valias, qmailadmin and qmail-local (which look for ".qmail-*") never
+	 * take a leftover ".qmail-x" temp for an alias. */
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+	const char *base = path + dirlen;
 	for (int tries = 0; tries < 16; tries++) {
 		unsigned long r = 0;
 		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
 			r = ((unsigned long)getpid() << 20) ^ (unsigned long)(uintptr_t)a ^
 			    (unsigned long)time(NULL) ^ (unsigned long)tries;
-		if (snprintf(a->tmp, sizeof a->tmp, "%s.tmp.%lx", path, r) >= (int)sizeof a->tmp)
+		if (snprintf(a->tmp, sizeof a->tmp, "%.*s.tmp.%s.%lx", dirlen, path, base, r) >=
+		    (int)sizeof a->tmp)
 			return vp_fail(err, VA_DIR_TOO_LONG, "%s", path);
 		a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (a->fd >= 0)

@@ -228,8 +228,9 @@ static int cdb_begin(const char *path, vp_atomic *a, struct cdb_make *cdbm, vp_e
 	return 0;
 }
 
-/* Commits when rc is 0, otherwise discards the temp file; returns the result. */
-static int cdb_end(int rc, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
+/* Finishes the cdb when rc is 0 (the temp file stays for the caller to
+ * commit), otherwise discards the temp file; returns the result. */
+static int cdb_finish(int rc, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
 {
 	int cdbm_done = 0;
 	if (rc == 0) {
@@ -245,22 +246,31 @@ static int cdb_end(int rc, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
 		vp_atomic_abort(a);
 		return rc;
 	}
+	return 0;
+}
+
+/* Commits when rc is 0, otherwise discards the temp file; returns the result. */
+static int cdb_end(int rc, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
+{
+	if ((rc = cdb_finish(rc, a, cdbm, err)) != 0)
+		return rc;
 	return vp_atomic_commit(a, (uid_t)-1, (gid_t)-1, 0, err);
 }
 
-/* users/cdb exactly as qmail-newu compiles it (spec 2.2). */
-int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_error *err)
+/* users/cdb exactly as qmail-newu compiles it (spec 2.2), left in a->tmp. */
+static int users_cdb_make(const vp_config *cfg, const char *assign, size_t len, vp_atomic *ap,
+                          vp_error *err)
 {
 	char path[4096];
 	struct cdb_make cdbm;
-	vp_atomic a;
+	vp_atomic *a = ap;
 	char wild[256];
 	size_t nwild = 0;
 	int rc;
 
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/cdb") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	if ((rc = cdb_begin(path, &a, &cdbm, err)) != 0)
+	if ((rc = cdb_begin(path, a, &cdbm, err)) != 0)
 		return rc;
 	const char *p = assign, *end = assign + len, *line;
 	size_t ll;
@@ -310,7 +320,16 @@ int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_
 	}
 	if (rc == 0 && cdb_make_add(&cdbm, "", 0, wild, (unsigned)nwild) != 0)
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cdb_make_add", path);
-	return cdb_end(rc, &a, &cdbm, err);
+	return cdb_finish(rc, a, &cdbm, err);
+}
+
+int vp_build_users_cdb(const vp_config *cfg, const char *assign, size_t len, vp_error *err)
+{
+	vp_atomic a;
+	int rc = users_cdb_make(cfg, assign, len, &a, err);
+	if (rc != 0)
+		return rc;
+	return vp_atomic_commit(&a, (uid_t)-1, (gid_t)-1, 0, err);
 }
 
 /* control/morercpthosts.cdb as qmail-newmrh compiles it (spec 2.3). */
@@ -529,14 +548,16 @@ int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *o
 }
 
 /*
- * Replace users/assign and users/cdb together.  assign's bytes are written
- * (not yet renamed) before the cdb is compiled, so the cdb is never older
- * than the assign it came from; a cdb that fails to compile leaves both
- * files as they were.  Should the rename of assign then fail, the cdb is put
- * back in line with the old assign (or removed, to be rebuilt on demand).
+ * Replace users/assign and users/cdb together.  Both are complete before
+ * either is renamed, and assign (the source) is written and renamed first,
+ * so a writer killed in between leaves an assign newer than users/cdb,
+ * which lookups take as stale and answer from assign (then rebuild): never
+ * a cdb ahead of its assign.  A cdb that fails to compile leaves both files
+ * as they were; should the cdb rename fail after assign's, the cdb is
+ * removed, to be rebuilt on demand.
  */
 static int write_assign(const vp_config *cfg, const char *path, const char *text, size_t len,
-                        const char *old, size_t oldlen, vp_error *err)
+                        vp_error *err)
 {
 	vp_atomic a;
 	int rc = vp_atomic_open(&a, path, 0644, err);
@@ -548,17 +569,21 @@ static int write_assign(const vp_config *cfg, const char *path, const char *text
 		vp_atomic_abort(&a);
 		return rc;
 	}
-	if ((rc = vp_build_users_cdb(cfg, text, len, err)) != 0) {
+	vp_atomic c;
+	if ((rc = users_cdb_make(cfg, text, len, &c, err)) != 0) {
 		vp_atomic_abort(&a);
 		return rc;
 	}
-	rc = vp_atomic_commit(&a, (uid_t)-1, (gid_t)-1, 0, err);
-	if (rc != 0) {
-		vp_error ignored;
-		char cdbpath[4096];
-		if (!old || vp_build_users_cdb(cfg, old, oldlen, &ignored) != 0) {
-			if (vp_path_join(cdbpath, sizeof cdbpath, cfg->qmail_dir, "users/cdb") == 0)
-				unlink(cdbpath);
+	if ((rc = vp_atomic_commit(&a, (uid_t)-1, (gid_t)-1, 0, err)) != 0) {
+		vp_atomic_abort(&c);
+		return rc;
+	}
+	if ((rc = vp_atomic_commit(&c, (uid_t)-1, (gid_t)-1, 0, err)) != 0) {
+		/* assign is the new one already: a missing cdb is rebuilt from it
+		 * on demand, and an old one is outdated by assign's mtime. */
+		if (unlink(c.path) == 0 || errno == ENOENT) {
+			vp_error_clear(err);
+			rc = 0;
 		}
 	}
 	return rc;
@@ -641,7 +666,7 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
 	/* An assign qmail-newu would reject is never written. */
-	rc = write_assign(cfg, path, assign.s, assign.len, data, len, err);
+	rc = write_assign(cfg, path, assign.s, assign.len, err);
 	free(data);
 	free(assign.s);
 	if (rc != 0)
@@ -703,7 +728,7 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 		if (assign.oom)
 			rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 		else
-			rc = write_assign(cfg, path, assign.s, assign.len, data, len, err);
+			rc = write_assign(cfg, path, assign.s, assign.len, err);
 		free(assign.s);
 	}
 	free(data);

@@ -34,6 +34,7 @@
 #include "vp_user_int.h"
 #include "vp_vpasswd.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -418,6 +419,90 @@ static void rc_errno_close(int fd)
 	errno = e;
 }
 
+/* Does directory fd hold only entries that `allowed` accepts?  Consumes fd. */
+static int holds_only(int fd, int (*allowed)(int dirfd, const char *name, const struct stat *st))
+{
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	int ok = 1;
+	struct dirent *de;
+	while (ok && (de = readdir(d)) != NULL) {
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		ok = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		     allowed(dirfd(d), de->d_name, &st);
+	}
+	closedir(d);
+	return ok;
+}
+
+static int empty_dir_at(int dirfd, const char *name, const struct stat *st);
+
+static int no_entry(int dirfd, const char *name, const struct stat *st)
+{
+	(void)dirfd, (void)name, (void)st;
+	return 0;
+}
+
+static int empty_dir_at(int dirfd, const char *name, const struct stat *st)
+{
+	if (!S_ISDIR(st->st_mode))
+		return 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd >= 0 && holds_only(fd, no_entry);
+}
+
+static int maildirsize_temp(int dirfd, const char *name, const struct stat *st)
+{
+	(void)dirfd;
+	return S_ISREG(st->st_mode) && strstr(name, "_NeWmAiLdIrSiZe.") != NULL;
+}
+
+static int fresh_maildir_entry(int dirfd, const char *name, const struct stat *st)
+{
+	if (strcmp(name, "new") == 0 || strcmp(name, "cur") == 0)
+		return empty_dir_at(dirfd, name, st);
+	if (strcmp(name, "tmp") == 0) {
+		int fd = S_ISDIR(st->st_mode)
+		             ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		return fd >= 0 && holds_only(fd, maildirsize_temp);
+	}
+	return strcmp(name, "maildirsize") == 0 && S_ISREG(st->st_mode);
+}
+
+static int fresh_home_entry(int dirfd, const char *name, const struct stat *st)
+{
+	if (strcmp(name, "Maildir") == 0) {
+		int fd = S_ISDIR(st->st_mode)
+		             ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		return fd >= 0 && holds_only(fd, fresh_maildir_entry);
+	}
+	if (strcmp(name, "lastauth") == 0 || strncmp(name, ".tmp.", 5) == 0)
+		return S_ISREG(st->st_mode);
+	return 0;
+}
+
+/* A home left behind by an add that was killed before its vpasswd line was
+ * written holds nothing but what the add creates (Maildir/{new,cur,tmp},
+ * lastauth, maildirsize, temp files) and no mail.  Such a home is removed, so
+ * the name can be added again; any other existing directory is never taken
+ * over.  The caller holds the domain lock and knows the user does not exist. */
+static int remove_crashed_add_home(const vp_domain_info *dom, const char *home)
+{
+	vp_error ignored;
+	int fd = open(home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !holds_only(fd, fresh_home_entry) ||
+	    vp_remove_tree(dom->dir, home, &ignored) != 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return 0;
+}
+
 /* <home>, Maildir/{new,cur,tmp} (in that order, spec 1.6), lastauth. */
 int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
                      int *created, vp_error *err)
@@ -425,7 +510,8 @@ int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const cha
 	static const char *const subs[] = { "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp" };
 	char path[4096];
 	*created = 0;
-	if (mkdir(home, 0700) != 0) {
+	if (mkdir(home, 0700) != 0 &&
+	    (errno != EEXIST || remove_crashed_add_home(dom, home) != 0 || mkdir(home, 0700) != 0)) {
 		/* vpopmail reports any failure here as "directory exists" (1.6). */
 		return vp_fail_errno(err, VA_EXIST_U_DIR, "cannot create", home);
 	}

@@ -364,6 +364,10 @@ TEST(all_or_nothing)
 	char p[4096];
 	dom_file(p, sizeof p, &s, d, "fresh3");
 	CHECK_EQ_INT(mkdir(p, 0700), 0);
+	char keep[4200];
+	snprintf(keep, sizeof keep, "%s/keepme", p); /* not a crashed add's leftover */
+	FILE *kf = fopen(keep, "w");
+	CHECK(kf && fputs("mine\n", kf) >= 0 && fclose(kf) == 0);
 	snap_free(&before);
 	take_snap(&s, d, &before);
 	OK(vp_batch_begin(&s.cfg, d, &b, E));
@@ -379,6 +383,7 @@ TEST(all_or_nothing)
 
 	/* an unwritable domain dir: the rewrite itself fails */
 	if (geteuid() != 0) {
+		unlink(keep);
 		rmdir(p);
 		snap_free(&before);
 		take_snap(&s, d, &before);

@@ -5,7 +5,7 @@
  * after a seeded random delay, and then checks the tree with check.h in its
  * CHK_CRASHED mode: every file parses, every vpasswd.cdb opens and matches
  * its vpasswd, no temp file is listed or read as data.  Then the next writes
- * must succeed (locks die with their process; stale "<file>.tmp.<hex>" temps
+ * must succeed (locks die with their process; stale "<dir>/.tmp.<file>.<hex>" temps
  * are ignored, never swept: no reader opens them, the alias listing skips
  * every name with a '.', and their random suffix never collides), and once a
  * domain write has run, users/cdb is exactly what assign compiles to again.

@@ -308,6 +308,50 @@ TEST(hostile_domain_input)
 	sandbox_free(&s);
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* An add killed before users/assign leaves a domain dir with no users in it:
+ * the next add of that name takes it back; one holding anything more stays. */
+TEST(add_domain_after_crashed_add)
+{
+	sandbox s;
+	vp_error e;
+	char dir[4096], p[4200];
+	sandbox_init(&s);
+	snprintf(dir, sizeof dir, "%s/domains", s.home);
+	mkdir(dir, 0700);
+	snprintf(dir, sizeof dir, "%s/domains/left.test", s.home);
+	mkdir(dir, 0700);
+	put_file(dir, ".qmail-default", "| /x/bin/vdelivermail '' delete\n");
+	put_file(dir, "vpasswd", "");
+	put_file(dir, ".tmp.vpasswd.cdb.1f", "junk");
+	CHECK_EQ_INT(vp_add_domain(&s.cfg, "left.test", NULL, s.cfg.uid, s.cfg.gid, &e), 0);
+	snprintf(p, sizeof p, "%s/.tmp.vpasswd.cdb.1f", dir);
+	CHECK(access(p, F_OK) != 0);
+	vp_domain_info d;
+	CHECK_EQ_INT(vp_domain_lookup(&s.cfg, "left.test", &d, &e), 1);
+
+	snprintf(dir, sizeof dir, "%s/domains/kept.test", s.home);
+	mkdir(dir, 0700);
+	put_file(dir, ".qmail-default", "| /x/bin/vdelivermail '' delete\n");
+	put_file(dir, "vpasswd", "joe:x:1:0:joe:/x/joe:NOQUOTA\n"); /* a user: never adopted */
+	CHECK_EQ_INT(vp_add_domain(&s.cfg, "kept.test", NULL, s.cfg.uid, s.cfg.gid, &e),
+	             VA_COULD_NOT_MAKE_DOMAIN_DIR);
+	snprintf(p, sizeof p, "%s/vpasswd", dir);
+	CHECK(access(p, F_OK) == 0);
+	CHECK_EQ_INT(vp_domain_lookup(&s.cfg, "kept.test", &d, &e), 0);
+	sandbox_free(&s);
+}
+
 /* A symlink planted inside the tree never redirects a recursive removal. */
 TEST(remove_tree_never_follows_links)
 {
@@ -411,6 +455,7 @@ int main(void)
 	RUN(scenario_56_deletions);
 	RUN(morercpthosts_scenario);
 	RUN(hostile_domain_input);
+	RUN(add_domain_after_crashed_add);
 	RUN(remove_tree_never_follows_links);
 	RUN(qmail_reload_modes);
 	return T_SUMMARY();

@@ -659,6 +659,51 @@ TEST(add_user_refusals)
 	sandbox_free(&s);
 }
 
+/* An add killed before its vpasswd line was written leaves a home without
+ * mail: the next add of that name takes it back; a home with mail stays. */
+TEST(add_user_after_crashed_add)
+{
+	sandbox s;
+	char dd[2048], p[4096];
+	vp_error e;
+	sandbox_init(&s);
+	vp_config *c = &s.cfg;
+	OK(vp_add_domain(c, "example.com", NULL, c->uid, c->gid, E));
+	domain_dir(dd, sizeof dd, &s, "example.com");
+	static const char *const dirs[] = { "ann", "ann/Maildir", "ann/Maildir/new", "ann/Maildir/cur",
+		                            "ann/Maildir/tmp" };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", dd, dirs[i]);
+		mkdir(p, 0700);
+	}
+	snprintf(p, sizeof p, "%s/ann/lastauth", dd);
+	write_text(p, "0.0.0.0");
+	snprintf(p, sizeof p, "%s/ann/Maildir/maildirsize", dd);
+	write_text(p, "1000S\n0 0\n");
+	OK(vp_add_user(c, "ann", "example.com", "pw1", "", 0, E));
+	CHECK_EQ_INT(vp_auth_user(c, "ann", "example.com", "pw1", NULL, &e), 0);
+	CHECK(access(p, F_OK) != 0); /* the leftover maildirsize went with the old home */
+	snprintf(p, sizeof p, "%s/ann/Maildir/new", dd);
+	CHECK(access(p, F_OK) == 0);
+
+	/* the same leftover, but a message arrived in it: never taken over */
+	OK(vp_del_user(c, "ann", "example.com", E));
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", dd, dirs[i]);
+		mkdir(p, 0700);
+	}
+	snprintf(p, sizeof p, "%s/ann/Maildir/new/1.host", dd);
+	write_text(p, "Subject: kept\n\n");
+	CHECK_EQ_INT(vp_add_user(c, "ann", "example.com", "pw2", "", 0, &e), VA_EXIST_U_DIR);
+	CHECK(file_is(p, "Subject: kept\n\n"));
+	/* nor one holding a symlink */
+	unlink(p);
+	snprintf(p, sizeof p, "%s/ann/lastauth", dd);
+	CHECK(symlink("/etc/passwd", p) == 0);
+	CHECK_EQ_INT(vp_add_user(c, "ann", "example.com", "pw2", "", 0, &e), VA_EXIST_U_DIR);
+	sandbox_free(&s);
+}
+
 /* vpopmail's home-path guard: len(domain dir) + len(bucket) + len(user) <= 160. */
 TEST(add_user_dir_guard)
 {
@@ -877,6 +922,10 @@ TEST(bigdir_like_vpopmail)
 	mkdir(p, 0700);
 	snprintf(p, sizeof p, "%s/1/dup", dd);
 	mkdir(p, 0700);
+	snprintf(p, sizeof p, "%s/1/dup/Maildir", dd);
+	mkdir(p, 0700);
+	snprintf(p, sizeof p, "%s/1/dup/Maildir/1.msg", dd); /* mail: never taken over */
+	write_text(p, "From: x\n\nhi\n");
 	snprintf(p, sizeof p, "%s/.dir-control", dd);
 	char *dc_before = slurp(p, NULL);
 	CHECK_EQ_INT(vp_add_user(c, "dup", "big.test", "x", "", 0, &e), VA_EXIST_U_DIR);
@@ -1445,6 +1494,7 @@ int main(void)
 	RUN(add_users_like_vadduser_56);
 	RUN(add_user_via_alias_domain);
 	RUN(add_user_refusals);
+	RUN(add_user_after_crashed_add);
 	RUN(add_user_dir_guard);
 	RUN(del_user_like_vdeluser);
 	RUN(del_user_catchall);
