@@ -441,19 +441,8 @@ static void usage_quota_limits(const char *q, long long *bl, long long *cl, char
 		return;
 	}
 	snprintf(want, wsize, "%s", norm);
-	const char *p = norm, *end = norm + strlen(norm);
-	while (p < end) {
-		long long v;
-		if (parse_signed(&p, end, &v) != 0 || p == end)
-			return;
-		if (*p == 'S')
-			*bl = v;
-		else if (*p == 'C')
-			*cl = v;
-		p++;
-		if (p < end && *p == ',')
-			p++;
-	}
+	if (vp_quota_parse(norm, bl, cl) != 0)
+		*bl = *cl = -1;
 }
 
 #define MAILDIRSIZE_MAX_BYTES 5120 /* vpopmail rebuilds at this size (spec 9.3) */
