@@ -46,10 +46,12 @@ var_dump(vpopmail_errno() === VPOPMAIL_VA_USER_DOES_NOT_EXIST, state($dom) === $
 
 echo "-- a home in the way of the fourth add: the homes made before it go again\n";
 mkdir("$dom/fresh3", 0700);
+file_put_contents("$dom/fresh3/keepme", "mine\n"); // not a crashed add's leftover: never adopted
 $before = state($dom);
 $ops = [['del', 'user4'], ['add', 'fresh0', 'a'], ['add', 'fresh1', 'b'], ['add', 'fresh2', 'c'], ['add', 'fresh3', 'd'], ['add', 'fresh4', 'e']];
 vp_t_show(vpopmail_batch('example.com', $ops));
 var_dump(state($dom) === $before, is_dir("$dom/user4"));
+unlink("$dom/fresh3/keepme");
 rmdir("$dom/fresh3");
 
 echo "-- a refused argument: nothing was started\n";
