@@ -124,7 +124,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vp_domain_info info;
 		memset(&info, 0xA5, sizeof info);
 		int lr = vp_domain_lookup(&T.cfg, name, &info, &err);
-		FUZZ_CHECK(lr == 1 || lr == VA_CORRUPT_FILE);
+		/* A record users/cdb cannot vouch for is answered from assign
+		 * itself, which reports its bad line. */
+		FUZZ_CHECK(lr == 1 || lr == VA_CORRUPT_FILE || lr == VA_CANNOT_READ_ASSIGN);
 		if (lr != 1)
 			continue;
 		char want[4096];
