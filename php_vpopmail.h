@@ -2,7 +2,7 @@
 #ifndef PHP_VPOPMAIL_H
 #define PHP_VPOPMAIL_H
 
-#define PHP_VPOPMAIL_VERSION "0.1.0"
+#define PHP_VPOPMAIL_VERSION "0.2.0"
 
 extern zend_module_entry vpopmail_module_entry;
 #define phpext_vpopmail_ptr &vpopmail_module_entry

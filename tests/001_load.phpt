@@ -12,7 +12,7 @@ $fns = ['vpopmail_add_domain', 'vpopmail_add_domain_ex', 'vpopmail_del_domain', 
 foreach ($fns as $f) {
     if (!function_exists($f)) echo "missing $f\n";
 }
-var_dump(phpversion('vpopmail') === '0.1.0');
+var_dump(phpversion('vpopmail') === '0.2.0');
 var_dump(VPOPMAIL_VA_DOMAIN_ALREADY_EXISTS, VPOPMAIL_VA_USER_DOES_NOT_EXIST, VPOPMAIL_NO_POP, VPOPMAIL_QA_ADMIN);
 var_dump(ini_get('vpopmail.directory'), ini_get('vpopmail.qmail_dir'), ini_get('vpopmail.password_scheme'));
 /* paths are PHP_INI_SYSTEM: a script cannot point the extension elsewhere */
