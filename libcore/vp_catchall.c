@@ -24,6 +24,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "vp_user_int.h"
 #include "vp_vpasswd.h"
 
 #include <stdio.h>
@@ -31,21 +32,6 @@
 #include <string.h>
 
 #define CATCHALL_MAX_ACTION 255
-
-static int resolve_domain(const vp_config *cfg, const char *domain, vp_domain_info *dom,
-                          vp_error *err)
-{
-	char dname[VP_MAX_PW_DOMAIN + 1];
-	if (strlen(domain) > VP_MAX_PW_DOMAIN)
-		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
-	int rc = vp_domain_normalize(domain, strlen(domain), dname, err);
-	if (rc != 0)
-		return rc;
-	rc = vp_domain_lookup(cfg, dname, dom, err);
-	if (rc == 0)
-		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname);
-	return rc < 0 ? rc : 0;
-}
 
 static size_t dir_len(const char *dir)
 {
@@ -183,7 +169,7 @@ int vp_get_catchall(const vp_config *cfg, const char *domain, vp_catchall *out, 
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
-	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if (vp_path_join(path, sizeof path, dom.dir, ".qmail-default") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
@@ -267,7 +253,7 @@ int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action
 			return rc;
 		is_user = 1;
 	}
-	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;

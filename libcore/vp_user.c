@@ -72,8 +72,8 @@ static int lookup_name(const char *src, char *dst, vp_error *err)
 	return 0;
 }
 
-static int resolve_domain(const vp_config *cfg, const char *domain, vp_domain_info *dom,
-                          vp_error *err)
+int vp_user_resolve_domain(const vp_config *cfg, const char *domain, vp_domain_info *dom,
+                           vp_error *err)
 {
 	char dname[VP_MAX_PW_DOMAIN + 1];
 	int rc = vp_domain_normalize(domain, strlen(domain), dname, err);
@@ -596,7 +596,7 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	if ((rc = vp_user_normalize(user, ul, uname, err)) != 0)
 		return rc;
 	/* An alias domain resolves to its real domain: the user goes there. */
-	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
 		return rc;
@@ -785,7 +785,7 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	if (user && !user[0])
 		return vp_fail(err, VA_ILLEGAL_USERNAME, "empty");
 	if ((rc = check_names(cfg, user, domain, uname, err)) != 0 ||
-	    (rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	    (rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
@@ -857,7 +857,7 @@ int vp_get_user(const vp_config *cfg, const char *user, const char *domain, vp_u
 		return rc;
 	if ((rc = lookup_name(user, uname, err)) != 0)
 		return rc;
-	if ((rc = resolve_domain(cfg, domain, &d, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &d, err)) != 0)
 		return rc;
 	if (dom)
 		*dom = d;
@@ -866,10 +866,34 @@ int vp_get_user(const vp_config *cfg, const char *user, const char *domain, vp_u
 
 /* ---- password ---- */
 
+typedef struct password_edit {
+	const vp_config *cfg;
+	const vp_domain_info *dom;
+	const vp_limits *lim;
+	const char *hash, *password;
+} password_edit;
+
+static int apply_password(void *ctx, vp_user_entry *e, vp_error *err)
+{
+	const password_edit *p = ctx;
+	if (vp_effective_flags(e->flags, p->lim) & VP_NO_PASSWD_CHNG)
+		return vp_fail(err, VA_PASSWD_CHANGE_DENIED, "%s@%s", e->name, p->dom->realdomain);
+	/* Field 3 (POP/APOP) stays as it is.  The 8th field follows the
+	 * configuration: the new clear text when on, dropped when off (as 5.6
+	 * without CLEAR_PASS rewrites the line). */
+	snprintf(e->passwd, sizeof e->passwd, "%s", p->hash);
+	e->has_clear = p->cfg->clear_passwords ? 1 : 0;
+	if (e->has_clear)
+		snprintf(e->clear, sizeof e->clear, "%s", p->password);
+	else
+		e->clear[0] = '\0';
+	return 0;
+}
+
 int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
                     const char *password, vp_error *err)
 {
-	char uname[VP_MAX_PW_NAME + 1], line[1024], hash[VP_HASH_BUF];
+	char uname[VP_MAX_PW_NAME + 1], hash[VP_HASH_BUF];
 	vp_domain_info dom;
 	vp_limits lim;
 	vp_user_entry e;
@@ -888,52 +912,37 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
 	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
 		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
-	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
 		return rc;
 	if ((rc = vp_password_hash(cfg->hash_scheme, password, hash, sizeof hash, err)) != 0)
 		return rc;
 
-	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
-		goto out;
-	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
-	if (rc == 0)
-		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
-	if (rc < 0)
-		goto out;
-	if (vp_effective_flags(e.flags, &lim) & VP_NO_PASSWD_CHNG) {
-		rc = vp_fail(err, VA_PASSWD_CHANGE_DENIED, "%s@%s", uname, dom.realdomain);
-		goto out;
+	password_edit edit = { cfg, &dom, &lim, hash, password };
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) == 0) {
+		rc = vp_vpw_edit_locked(cfg, &dom, uname, apply_password, &edit, &e, err);
+		vp_lock_release(&lock);
 	}
-	/* Field 3 (POP/APOP) stays as it is.  The 8th field follows the
-	 * configuration: the new clear text when on, dropped when off (as 5.6
-	 * without CLEAR_PASS rewrites the line). */
-	snprintf(e.passwd, sizeof e.passwd, "%s", hash);
-	e.has_clear = cfg->clear_passwords ? 1 : 0;
-	if (e.has_clear)
-		snprintf(e.clear, sizeof e.clear, "%s", password);
-	else
-		e.clear[0] = '\0';
-	int len = vp_vpw_format(&e, line, sizeof line, err);
-	if (len < 0) {
-		rc = len;
-		goto out;
-	}
-	rc = vp_vpw_update(cfg, &dom, VP_VPW_REPLACE, uname, line, (size_t)len, err);
-out:
-	vp_lock_release(&lock);
-	explicit_bzero(line, sizeof line);
+	explicit_bzero(hash, sizeof hash);
 	explicit_bzero(&e, sizeof e);
 	return rc;
 }
 
 /* ---- quota ---- */
 
+/* Only field 7 changes; an existing 8th field is kept as it is. */
+static int apply_quota(void *ctx, vp_user_entry *e, vp_error *err)
+{
+	(void)err;
+	snprintf(e->quota, sizeof e->quota, "%s", (const char *)ctx);
+	return 0;
+}
+
 int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, const char *quota,
                  vp_error *err)
 {
-	char uname[VP_MAX_PW_NAME + 1], line[1024], q[VP_MAX_PW_QUOTA + 64];
+	char uname[VP_MAX_PW_NAME + 1], q[VP_MAX_PW_QUOTA + 64];
 	vp_domain_info dom;
 	vp_user_entry e;
 	vp_lock lock = { -1 };
@@ -949,30 +958,16 @@ int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, con
 		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
 	if ((rc = vp_quota_normalize(quota, q, sizeof q, err)) != 0)
 		return rc;
-	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
-	if (rc == 0)
-		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
-	if (rc < 0)
-		goto out;
-	/* Only field 7 changes; an existing 8th field is kept as it is. */
-	snprintf(e.quota, sizeof e.quota, "%s", q);
-	int len = vp_vpw_format(&e, line, sizeof line, err);
-	if (len < 0) {
-		rc = len;
-		goto out;
-	}
-	if ((rc = vp_vpw_update(cfg, &dom, VP_VPW_REPLACE, uname, line, (size_t)len, err)) != 0)
-		goto out;
+	rc = vp_vpw_edit_locked(cfg, &dom, uname, apply_quota, q, &e, err);
 	/* maildirsize under the same lock, so it always matches field 7. */
-	rc = vp_maildirsize_update(cfg, &dom, e.dir, q, err);
-out:
+	if (rc == 0)
+		rc = vp_maildirsize_update(cfg, &dom, e.dir, q, err);
 	vp_lock_release(&lock);
-	explicit_bzero(line, sizeof line);
 	explicit_bzero(&e, sizeof e);
 	return rc;
 }

@@ -1,11 +1,15 @@
 /*
- * vp_user_int.h: pieces of vp_user.c that vp_batch.c shares (internal).
+ * vp_user_int.h: pieces of vp_user.c that the other writers share (internal).
  */
 #ifndef VP_USER_INT_H
 #define VP_USER_INT_H
 
 #include "vpcore.h"
 
+/* A raw domain normalised and looked up; an alias domain gives its real
+ * domain.  0, VA_DOMAIN_DOES_NOT_EXIST or another VA code. */
+int vp_user_resolve_domain(const vp_config *cfg, const char *domain, vp_domain_info *dom,
+                           vp_error *err);
 /* "X", "X/Y" or "X/Y/Z" over the hashing alphabet. */
 int vp_user_bucket_valid(const char *s, size_t len);
 /* The bucket's directories under the domain, which may exist already. */

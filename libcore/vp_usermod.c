@@ -7,8 +7,8 @@
  * lock, let a callback change the entry, format it (vp_vpw_format checks every
  * field and the line length) and replace it in vpasswd + vpasswd.cdb.  Fields
  * the change does not touch, the clear-text 8th field included, are written
- * back as they were.  vp_set_password and vp_set_quota (vp_user.c) follow the
- * same pattern and could use modify_user too.
+ * back as they were.  vp_set_password and vp_set_quota (vp_user.c) go through
+ * the same vp_vpw_edit_locked.
  *
  * Choices where vpopmail leaves room:
  *  - Flag bits outside VP_FLAGS_KNOWN are refused (VA_PARSE_ERROR), so a
@@ -22,38 +22,21 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "vp_user_int.h"
 #include "vp_vpasswd.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Change e in place; 0 to write it back, or a VA code (nothing is written). */
-typedef int (*usermod_fn)(void *ctx, vp_user_entry *e, vp_error *err);
-
-static int resolve_domain(const vp_config *cfg, const char *domain, vp_domain_info *dom,
-                          vp_error *err)
-{
-	char dname[VP_MAX_PW_DOMAIN + 1];
-	if (strlen(domain) > VP_MAX_PW_DOMAIN)
-		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
-	int rc = vp_domain_normalize(domain, strlen(domain), dname, err);
-	if (rc != 0)
-		return rc;
-	rc = vp_domain_lookup(cfg, dname, dom, err);
-	if (rc == 0)
-		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname);
-	return rc < 0 ? rc : 0;
-}
-
 /*
- * The shared read-modify-write: user and domain are raw (normalised here,
- * strictly, as every writer does); an alias domain resolves to its real
- * domain.  The callback runs under the domain's lock with the current line.
+ * The shared front: user and domain are raw (normalised here, strictly, as
+ * every writer does); an alias domain resolves to its real domain.  The edit
+ * runs under the domain's lock with the current line (vp_vpw_edit_locked).
  */
 static int modify_user(const vp_config *cfg, const char *user, const char *domain,
-                       usermod_fn fn, void *ctx, vp_error *err)
+                       vp_vpw_edit_fn edit, void *ctx, vp_error *err)
 {
-	char uname[VP_MAX_PW_NAME + 1], line[1024];
+	char uname[VP_MAX_PW_NAME + 1];
 	vp_domain_info dom;
 	vp_user_entry e;
 	vp_lock lock = { -1 };
@@ -65,26 +48,12 @@ static int modify_user(const vp_config *cfg, const char *user, const char *domai
 		return rc;
 	if ((rc = vp_user_normalize(user, strlen(user), uname, err)) != 0)
 		return rc;
-	if ((rc = resolve_domain(cfg, domain, &dom, err)) != 0)
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
-	if (rc == 0)
-		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
-	if (rc < 0)
-		goto out;
-	if ((rc = fn(ctx, &e, err)) != 0)
-		goto out;
-	int len = vp_vpw_format(&e, line, sizeof line, err);
-	if (len < 0) {
-		rc = len;
-		goto out;
-	}
-	rc = vp_vpw_update(cfg, &dom, VP_VPW_REPLACE, uname, line, (size_t)len, err);
-out:
+	rc = vp_vpw_edit_locked(cfg, &dom, uname, edit, ctx, &e, err);
 	vp_lock_release(&lock);
-	explicit_bzero(line, sizeof line);
 	explicit_bzero(&e, sizeof e);
 	return rc;
 }

@@ -714,6 +714,21 @@ int vp_vpw_get_locked(const vp_config *cfg, const vp_domain_info *dom, const cha
 	return lookup(cfg, dom, name, out, 1, err);
 }
 
+int vp_vpw_edit_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
+                       vp_vpw_edit_fn edit, void *ctx, vp_user_entry *e, vp_error *err)
+{
+	char line[1024];
+	int rc = lookup(cfg, dom, name, e, 1, err);
+	if (rc == 0)
+		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", name, dom->realdomain);
+	if (rc < 0 || (rc = edit(ctx, e, err)) != 0)
+		return rc;
+	int len = vp_vpw_format(e, line, sizeof line, err);
+	rc = len < 0 ? len : vp_vpw_update(cfg, dom, VP_VPW_REPLACE, name, line, (size_t)len, err);
+	explicit_bzero(line, sizeof line);
+	return rc;
+}
+
 /* ---- one cdb, many lookups (batches) ---- */
 
 int vp_vpw_open_locked(const vp_config *cfg, const vp_domain_info *dom, vp_vpw_reader *r,

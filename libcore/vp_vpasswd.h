@@ -71,6 +71,16 @@ int vp_vpw_get(const vp_config *cfg, const vp_domain_info *dom, const char *name
 int vp_vpw_get_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
                       vp_user_entry *out, vp_error *err);
 
+/* One user's read-modify-write, under the lock the caller holds: look the
+ * line up (missing: VA_USER_DOES_NOT_EXIST), let edit change the entry (it
+ * returns 0 to write, or a VA code and nothing is written), format it and
+ * replace it in vpasswd + vpasswd.cdb.  Fields edit leaves alone, the 8th
+ * included, are written back as they were.  e holds the entry afterwards;
+ * the caller wipes it. */
+typedef int (*vp_vpw_edit_fn)(void *ctx, vp_user_entry *e, vp_error *err);
+int vp_vpw_edit_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
+                       vp_vpw_edit_fn edit, void *ctx, vp_user_entry *e, vp_error *err);
+
 /* Split a cdb value (fields 2..8) into out; name is field 1.  0, or -1 when a
  * field does not fit the entry's buffers. */
 int vp_vpw_parse_value(const char *name, const char *val, size_t len, vp_user_entry *out);
