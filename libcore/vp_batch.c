@@ -512,15 +512,8 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 	while (q && q < end) {
 		const char *nl = memchr(q, '\n', (size_t)(end - q));
 		const char *le = nl ? nl : end;
-		const char *s = q, *e = le;
-		const char *hash = memchr(s, '#', (size_t)(e - s));
-		if (hash)
-			e = hash;
-		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		int usable = e > s && vp_user_bucket_valid(s, (size_t)(e - s)) && (size_t)(e - s) < 16;
+		const char *s, *e;
+		int usable = vp_user_free_line(q, le, &s, &e) && (size_t)(e - s) < 16;
 		while (addi < b->n && b->ops[addi].kind != OP_ADD)
 			addi++;
 		if (e > s && usable && addi < b->n) {

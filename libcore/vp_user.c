@@ -125,6 +125,21 @@ static int dom_file(char *dst, size_t size, const vp_domain_info *dom, const cha
 	return 0;
 }
 
+int vp_user_free_line(const char *line, const char *le, const char **bucket, const char **bucket_end)
+{
+	const char *s = line, *e = le;
+	const char *hash = memchr(s, '#', (size_t)(e - s));
+	if (hash)
+		e = hash;
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	*bucket = s;
+	*bucket_end = e;
+	return e > s && vp_user_bucket_valid(s, (size_t)(e - s));
+}
+
 /* Backfill (spec 1.4): take the first usable line of .dir_control_free.
  * 1 with the bucket in out, 0 when there is none, <0 on error.  When the
  * file was rewritten, *orig gets its previous content (malloc'd). */
@@ -169,15 +184,8 @@ static int free_list_take(const vp_config *cfg, const vp_domain_info *dom, char 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		const char *s = p, *e = le;
-		const char *hash = memchr(s, '#', (size_t)(e - s));
-		if (hash)
-			e = hash;
-		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		int usable = e > s && vp_user_bucket_valid(s, (size_t)(e - s));
+		const char *s, *e;
+		int usable = vp_user_free_line(p, le, &s, &e);
 		if (e > s && !taken && usable && (size_t)(e - s) < size) {
 			memcpy(out, s, (size_t)(e - s));
 			out[e - s] = '\0';

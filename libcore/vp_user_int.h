@@ -12,6 +12,9 @@ int vp_user_resolve_domain(const vp_config *cfg, const char *domain, vp_domain_i
                            vp_error *err);
 /* "X", "X/Y" or "X/Y/Z" over the hashing alphabet. */
 int vp_user_bucket_valid(const char *s, size_t len);
+/* One line [line, le) of .dir_control_free: the bucket it names, without a
+ * '#' comment and blanks, in [*bucket, *bucket_end); 1 when it is usable. */
+int vp_user_free_line(const char *line, const char *le, const char **bucket, const char **bucket_end);
 /* The bucket's directories under the domain, which may exist already. */
 int vp_user_make_bucket_dirs(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
                              vp_error *err);

@@ -9,67 +9,7 @@
 
 #include "vp_vpasswd.h"
 
-#define OK(call) do { vp_error e_; int rc_ = (call); \
-	if (rc_) { fprintf(stderr, "  %s:%d: %s: %d %s\n", __FILE__, __LINE__, #call, rc_, e_.msg); } \
-	CHECK_EQ_INT(rc_, 0); } while (0)
-#define E (&e_)
-
-/* ---- helpers ---- */
-
-static char *slurp(const char *path, size_t *len)
-{
-	char *d = NULL;
-	size_t l = 0;
-	if (read_all(path, &d, &l) != 0)
-		return NULL;
-	if (len)
-		*len = l;
-	return d;
-}
-
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
-static int copy_tree(const char *src, const char *dst)
-{
-	DIR *d = opendir(src);
-	if (!d)
-		return -1;
-	mkdir(dst, 0700);
-	struct dirent *de;
-	int rc = 0;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, ".keep"))
-			continue;
-		char sp[4096], dp[4096];
-		snprintf(sp, sizeof sp, "%s/%s", src, de->d_name);
-		snprintf(dp, sizeof dp, "%s/%s", dst, de->d_name);
-		struct stat st;
-		if (lstat(sp, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc |= copy_tree(sp, dp);
-		} else {
-			size_t len;
-			char *data = slurp(sp, &len);
-			int fd = open(dp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (!data || fd < 0 || (len && write(fd, data, len) != (ssize_t)len))
-				rc = -1;
-			if (fd >= 0)
-				close(fd);
-			free(data);
-		}
-	}
-	closedir(d);
-	return rc;
-}
+#include "fixture.h"
 
 /* Rewrite /home/vpopmail to the sandbox in a text file. */
 static int map_paths(const sandbox *s, const char *path)
@@ -85,28 +25,13 @@ static int map_paths(const sandbox *s, const char *path)
 	return rc;
 }
 
-/* A fixture step in a sandbox: assign, users/cdb and every vpasswd(.cdb)
- * pointing into the sandbox, so homes (lastauth) resolve. */
-static int sandbox_from_fixture(sandbox *s, const char *version, const char *step)
+/* A fixture step in a sandbox (fixture.h) whose every vpasswd(.cdb) points
+ * into the sandbox too, so homes (lastauth) resolve. */
+static int sandbox_with_homes(sandbox *s, const char *version, const char *step)
 {
-	char src[4096], p[4096];
-	sandbox_init(s);
-	s->cfg.uid = 89;
-	s->cfg.gid = 89;
-	snprintf(src, sizeof src, "%s/%s/%s/vpopmail", fixtures_dir(), version, step);
-	if (copy_tree(src, s->home) != 0)
-		return -1;
-	snprintf(src, sizeof src, "%s/%s/%s/qmail", fixtures_dir(), version, step);
-	if (copy_tree(src, s->qmail) != 0)
-		return -1;
-	snprintf(p, sizeof p, "%s/users/assign", s->qmail);
-	if (map_paths(s, p) != 0)
-		return -1;
-	size_t len;
-	char *assign = slurp(p, &len);
+	char p[4096];
 	vp_error e;
-	int rc = assign ? vp_build_users_cdb(&s->cfg, assign, len, &e) : -1;
-	free(assign);
+	int rc = sandbox_from_fixture(s, version, step);
 	if (rc)
 		return rc;
 	snprintf(p, sizeof p, "%s/domains", s->home);
@@ -228,7 +153,7 @@ TEST(user_info_56_step15)
 	sandbox s;
 	vp_user_info ui;
 	vp_error e;
-	CHECK_EQ_INT(sandbox_from_fixture(&s, "vpopmail-5.6", "15-moduser-bob-nopop"), 0);
+	CHECK_EQ_INT(sandbox_with_homes(&s, "vpopmail-5.6", "15-moduser-bob-nopop"), 0);
 	CHECK_EQ_INT(vp_user_info_get(&s.cfg, "bob", "example.com", &ui, &e), 1);
 	CHECK_EQ_STR(ui.e.name, "bob");
 	CHECK_EQ_STR(ui.domain, "example.com");
@@ -269,7 +194,7 @@ TEST(user_info_54_md5_clear)
 	sandbox s;
 	vp_user_info ui;
 	vp_error e;
-	CHECK_EQ_INT(sandbox_from_fixture(&s, "vpopmail-5.4", "24-adduser-uppercase-dotted"), 0);
+	CHECK_EQ_INT(sandbox_with_homes(&s, "vpopmail-5.4", "24-adduser-uppercase-dotted"), 0);
 	CHECK_EQ_INT(vp_user_info_get(&s.cfg, "alice", "example.com", &ui, &e), 1);
 	CHECK_EQ_STR(ui.scheme, "MD5");
 	CHECK_EQ_INT(ui.e.has_clear, 1);
@@ -543,7 +468,7 @@ TEST(count_agrees_with_fixture_cdbs)
 		/* through the public call on a sandbox copy */
 		sandbox s;
 		vp_error e;
-		CHECK_EQ_INT(sandbox_from_fixture(&s, t[i].ver, t[i].step), 0);
+		CHECK_EQ_INT(sandbox_with_homes(&s, t[i].ver, t[i].step), 0);
 		CHECK_EQ_INT(vp_count_users(&s.cfg, t[i].dom, &n, &e), 0);
 		CHECK_EQ_INT(n, t[i].users);
 		/* the untouched fixture cdb too */
@@ -573,7 +498,7 @@ TEST(list_hashed_dirs_bigdir)
 	sandbox s;
 	collect c;
 	vp_error e;
-	CHECK_EQ_INT(sandbox_from_fixture(&s, "vpopmail-5.6", "extra-bigdir/04-adduser-u101-102nd-user"), 0);
+	CHECK_EQ_INT(sandbox_with_homes(&s, "vpopmail-5.6", "extra-bigdir/04-adduser-u101-102nd-user"), 0);
 	list(&s, "big.test", 0, 0, &c);
 	CHECK_EQ_INT(c.n, 102);
 	/* strcmp order: u100 and u101 sort between u10 and u11 */
@@ -621,7 +546,7 @@ TEST(domains_with_aliases)
 	vp_error e;
 	vp_domain_info d;
 	unsigned long users;
-	CHECK_EQ_INT(sandbox_from_fixture(&s, "vpopmail-5.6", "15-moduser-bob-nopop"), 0);
+	CHECK_EQ_INT(sandbox_with_homes(&s, "vpopmail-5.6", "15-moduser-bob-nopop"), 0);
 	memset(&c, 0, sizeof c);
 	OK(vp_list_domains(&s.cfg, dom_cb, &c, E));
 	CHECK_EQ_STR(c.text, "alias.example->:3:89:89:example.com/example.com "
@@ -661,7 +586,7 @@ TEST(domains_many_sorted_by_name)
 {
 	sandbox s;
 	dcollect c;
-	CHECK_EQ_INT(sandbox_from_fixture(&s, "vpopmail-5.6", "extra-morercpthosts/03-adddomain-d52-52nd-domain"), 0);
+	CHECK_EQ_INT(sandbox_with_homes(&s, "vpopmail-5.6", "extra-morercpthosts/03-adddomain-d52-52nd-domain"), 0);
 	memset(&c, 0, sizeof c);
 	OK(vp_list_domains(&s.cfg, dom_cb, &c, E));
 	CHECK_EQ_INT(c.n, 52);
