@@ -505,6 +505,127 @@ static int assign_find(const char *assign, const char *domain, vp_domain_info *o
 	return rc;
 }
 
+static int lower_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = a[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != b[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * qmail-lspawn gives a local part ("<domain>-<user>", via virtualdomains)
+ * to the users/cdb entry with the longest key that is a prefix of it and
+ * ends in a wildcard char ('-' on every vpopmail line), an exact "=" entry
+ * first.  So "+victim.test-john.doe-" would take john.doe-...@victim.test,
+ * and an existing "+shop.example-eu.test-" would take eu.test-...@ of a new
+ * shop.example.  The new key "<name>-" must therefore be no proper prefix
+ * of another key, nor another "+" key one of it; one pass over assign,
+ * every line counts whoever wrote it (keys lowercased, as qmail-newu does).
+ */
+static int assign_conflict(const char *assign, const char *name, vp_error *err)
+{
+	char key[VP_MAX_PW_DOMAIN + 2];
+	size_t kl = (size_t)snprintf(key, sizeof key, "%s-", name);
+	if (kl >= sizeof key)
+		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
+	char *data;
+	size_t len;
+	int rc = vp_read_file(assign, &data, &len, QMAIL_FILE_MAX, err);
+	if (rc == -1)
+		return 0;
+	if (rc < 0)
+		return rc;
+	const char *p = data, *end = data + len, *l;
+	size_t ll;
+	while (rc == 0 && next_line(&p, end, &l, &ll)) {
+		if (ll >= 1 && l[0] == '.')
+			break;
+		const char *colon = ll ? memchr(l, ':', ll) : NULL;
+		if (!colon || (l[0] != '+' && l[0] != '='))
+			continue; /* qmail-newu refuses such an assign: no entry */
+		const char *k = l + 1;
+		size_t n = (size_t)(colon - k);
+		if (l[0] == '=') {
+			/* an exact address inside the new domain's space */
+			if (n > kl && lower_eq(k, key, kl))
+				rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "users/assign has =%.*s", (int)n, k);
+		} else if (n == kl && lower_eq(k, key, kl)) {
+			rc = vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", name);
+		} else if (n > kl && lower_eq(k, key, kl)) {
+			rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "%s is extended by +%.*s in users/assign",
+			             name, (int)n, k);
+		} else if (n > 0 && n < kl && lower_eq(k, key, n)) {
+			/* "+:" (n == 0) takes whatever nothing else does: no one's mail */
+			rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "%s extends +%.*s in users/assign", name,
+			             (int)n, k);
+		}
+	}
+	free(data);
+	return rc;
+}
+
+/* 1 when a line of the control file is `name`, as qmail reads it: blanks
+ * cut (leading ones too, which can only refuse more), empty lines and '#'
+ * comments skipped, case ignored; control/me counts by its first line only.
+ * Read as qmail does, following a symlink. */
+static int control_has(const vp_config *cfg, const char *file, int first_only, const char *name,
+                       vp_error *err)
+{
+	char path[4096];
+	if (control_path(cfg, file, path, sizeof path) != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
+	char *line = NULL;
+	size_t cap = 0, nl = strlen(name);
+	ssize_t got;
+	int found = 0;
+	while (!found && (got = getline(&line, &cap, f)) >= 0) {
+		size_t a = 0, b = (size_t)got;
+		while (b > a && strchr(" \t\r\n", line[b - 1]))
+			b--;
+		while (a < b && (line[a] == ' ' || line[a] == '\t'))
+			a++;
+		if (b > a && line[a] != '#')
+			found = b - a == nl && lower_eq(line + a, name, nl);
+		if (first_only)
+			break;
+	}
+	int rc = found;
+	if (!found && ferror(f))
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot read", path);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+int vp_qmail_check_name(const vp_config *cfg, const char *name, vp_error *err)
+{
+	char assign[4096];
+	if (vp_path_join(assign, sizeof assign, cfg->qmail_dir, "users/assign") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	int rc = assign_conflict(assign, name, err);
+	if (rc != 0 || cfg->allow_host_domains)
+		return rc;
+	/* Registering the host's own name takes it out of locals: root@host
+	 * would reach the tenant. */
+	static const char *const files[2] = { "me", "locals" };
+	for (int i = 0; i < 2; i++) {
+		rc = control_has(cfg, files[i], i == 0, name, err);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			return vp_fail(err, VA_HOST_DOMAIN, "%s is in control/%s", name, files[i]);
+	}
+	return 0;
+}
+
 /* Best effort: users/cdb compiled afresh, if assign.lock is free right now
  * (a writer holding it rewrites users/cdb itself). */
 static void users_cdb_refresh(const vp_config *cfg, const char *assign)
