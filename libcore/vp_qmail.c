@@ -131,7 +131,33 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen, int i
 	return strncmp(ka, kb, sizeof ka);
 }
 
-enum remove_mode { REMOVE_EXACT, REMOVE_ASSIGN_NAME, REMOVE_KEY };
+static int lower_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = a[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != b[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* A line of control/me or locals names `name` (lowercase) as qmail reads
+ * it: blanks cut (leading ones too, which only ever matches more), '#'
+ * comments and empty lines never a name, case ignored. */
+static int control_line_is(const char *line, size_t len, const char *name)
+{
+	size_t a = 0, nl = strlen(name);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r' ||
+	                   line[len - 1] == '\n'))
+		len--;
+	while (a < len && (line[a] == ' ' || line[a] == '\t'))
+		a++;
+	return len > a && line[a] != '#' && len - a == nl && lower_eq(line + a, name, nl);
+}
+
+enum remove_mode { REMOVE_EXACT, REMOVE_ASSIGN_NAME, REMOVE_KEY, REMOVE_CONTROL_NAME };
 
 static int line_matches(const char *line, size_t len, const char *s, enum remove_mode mode)
 {
@@ -144,6 +170,8 @@ static int line_matches(const char *line, size_t len, const char *s, enum remove
 		       line[sl + 1] == '-' && line[sl + 2] == ':';
 	case REMOVE_KEY: /* "<name>:" as in virtualdomains */
 		return len > sl && memcmp(line, s, sl) == 0 && line[sl] == ':';
+	case REMOVE_CONTROL_NAME: /* locals: any line qmail takes for the name */
+		return control_line_is(line, len, s);
 	}
 	return 0;
 }
@@ -505,18 +533,6 @@ static int assign_find(const char *assign, const char *domain, vp_domain_info *o
 	return rc;
 }
 
-static int lower_eq(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = a[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != b[i])
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * qmail-lspawn gives a local part ("<domain>-<user>", via virtualdomains)
  * to the users/cdb entry with the longest key that is a prefix of it and
@@ -569,10 +585,8 @@ static int assign_conflict(const char *assign, const char *name, vp_error *err)
 	return rc;
 }
 
-/* 1 when a line of the control file is `name`, as qmail reads it: blanks
- * cut (leading ones too, which can only refuse more), empty lines and '#'
- * comments skipped, case ignored; control/me counts by its first line only.
- * Read as qmail does, following a symlink. */
+/* 1 when a line of the control file is `name` (control_line_is); control/me
+ * counts by its first line only.  Read as qmail does, following a symlink. */
 static int control_has(const vp_config *cfg, const char *file, int first_only, const char *name,
                        vp_error *err)
 {
@@ -583,17 +597,11 @@ static int control_has(const vp_config *cfg, const char *file, int first_only, c
 	if (!f)
 		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
 	char *line = NULL;
-	size_t cap = 0, nl = strlen(name);
+	size_t cap = 0;
 	ssize_t got;
 	int found = 0;
 	while (!found && (got = getline(&line, &cap, f)) >= 0) {
-		size_t a = 0, b = (size_t)got;
-		while (b > a && strchr(" \t\r\n", line[b - 1]))
-			b--;
-		while (a < b && (line[a] == ' ' || line[a] == '\t'))
-			a++;
-		if (b > a && line[a] != '#')
-			found = b - a == nl && lower_eq(line + a, name, nl);
+		found = control_line_is(line, (size_t)got, name);
 		if (first_only)
 			break;
 	}
@@ -819,7 +827,7 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 	if (rc != 0)
 		return rc;
 	const char *self[1] = { name };
-	return rewrite_simple(cfg, "locals", NULL, self, 1, REMOVE_EXACT, NULL, NULL, err);
+	return rewrite_simple(cfg, "locals", NULL, self, 1, REMOVE_CONTROL_NAME, NULL, NULL, err);
 }
 
 int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t count,

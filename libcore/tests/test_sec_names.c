@@ -369,6 +369,9 @@ TEST(host_names_are_refused)
 	OK(vp_add_alias_domain(&s.cfg, "alias.host.test", "tenant.test", E));
 	snprintf(p, sizeof p, "%s/control/locals", s.qmail);
 	CHECK(file_is(p, "# the host\n\nlocalhost\n  Other.Host.TEST\t\n#x.host.test\n"));
+	/* any line qmail would take for the name goes, whatever its case and blanks */
+	OK(vp_add_alias_domain(&s.cfg, "other.host.test", "tenant.test", E));
+	CHECK(file_is(p, "# the host\n\nlocalhost\n#x.host.test\n"));
 	vp_domain_info d;
 	CHECK_EQ_INT(vp_domain_lookup(&s.cfg, "mail.host.test", &d, &e), 1);
 	/* the '-' rule holds whatever the setting */
