@@ -569,7 +569,8 @@ static int assign_conflict(const char *assign, const char *name, vp_error *err)
 		if (l[0] == '=') {
 			/* an exact address inside the new domain's space */
 			if (n > kl && lower_eq(k, key, kl))
-				rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "users/assign has =%.*s", (int)n, k);
+				rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "%s is extended by =%.*s in users/assign",
+				             name, (int)n, k);
 		} else if (n == kl && lower_eq(k, key, kl)) {
 			rc = vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", name);
 		} else if (n > kl && lower_eq(k, key, kl)) {
