@@ -47,6 +47,8 @@ PHP_INI_BEGIN()
 	                    allow_program_aliases, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_BOOLEAN("vpopmail.auth_fast_unknown", "0", PHP_INI_SYSTEM, OnUpdateBool,
 		auth_fast_unknown, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_BOOLEAN("vpopmail.allow_host_domains", "0", PHP_INI_SYSTEM, OnUpdateBool,
+	                    allow_host_domains, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.lock_timeout", "20000", PHP_INI_SYSTEM, OnUpdateLong, lock_timeout,
 	                  zend_vpopmail_globals, vpopmail_globals)
 	/* Per script: whether a login is recorded changes nothing else in the tree. */
@@ -161,6 +163,7 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->lock_timeout_ms = (int)MIN(MAX(VPOPMAIL_G(lock_timeout), 1), 600000);
 	cfg->auth_logging = VPOPMAIL_G(auth_logging);
 	cfg->auth_fast_unknown = VPOPMAIL_G(auth_fast_unknown);
+	cfg->allow_host_domains = VPOPMAIL_G(allow_host_domains);
 	const char *reload = VPOPMAIL_G(qmail_reload);
 	if (strncmp(reload, "pidfile:", 8) == 0) {
 		cfg->reload_mode = VP_RELOAD_PIDFILE;

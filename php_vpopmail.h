@@ -20,6 +20,7 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	zend_long lock_timeout;       /* vpopmail.lock_timeout, milliseconds */
 	bool auth_logging;            /* vpopmail.auth_logging: a successful auth writes lastauth */
 	bool auth_fast_unknown;       /* vpopmail.auth_fast_unknown */
+	bool allow_host_domains;      /* vpopmail.allow_host_domains: control/me, locals may be domains */
 	bool ids_resolved;            /* uid/gid looked up once: the settings are PHP_INI_SYSTEM */
 	int ids_error;                /* 0, or 1 (uid) / 2 (gid) naming the setting that failed */
 	zend_long uid_value;

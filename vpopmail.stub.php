@@ -333,6 +333,18 @@ const VPOPMAIL_VA_NO_SPACE = UNKNOWN;
 
 /**
  * @var int
+ * @cvalue VA_DOMAIN_NAME_CONFLICT
+ */
+const VPOPMAIL_VA_DOMAIN_NAME_CONFLICT = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_HOST_DOMAIN
+ */
+const VPOPMAIL_VA_HOST_DOMAIN = UNKNOWN;
+
+/**
+ * @var int
  * @cvalue VP_NO_PASSWD_CHNG
  */
 const VPOPMAIL_NO_PASSWD_CHNG = UNKNOWN;

@@ -167,6 +167,9 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 		return rc;
 	if (rc > 0)
 		return vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", domain);
+	/* before anything is created, so a refusal leaves the tree as it was */
+	if ((rc = vp_qmail_check_name(cfg, domain, err)) != 0)
+		return rc;
 
 	if (vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
@@ -336,6 +339,8 @@ static int add_alias_locked(const vp_config *cfg, const char *alias, const char 
 	/* An alias of an alias points at the underlying real domain: no chains. */
 	if (strcmp(alias, d.realdomain) == 0)
 		return vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", alias);
+	if ((rc = vp_qmail_check_name(cfg, alias, err)) != 0)
+		return rc;
 	return vp_qmail_add_domain(cfg, alias, d.realdomain, d.dir, d.uid, d.gid, err);
 }
 

@@ -62,6 +62,8 @@ const char *vp_strerror(int code)
 	case VA_WRONG_PASSWORD: return "password mismatch";
 	case VA_ACCOUNT_DISABLED: return "account disabled for this service";
 	case VA_NO_SPACE: return "no space left on device";
+	case VA_DOMAIN_NAME_CONFLICT: return "domain name extends, or is extended by, an existing domain";
+	case VA_HOST_DOMAIN: return "domain is one of this host's own names";
 	default: return "Unknown error";
 	}
 }

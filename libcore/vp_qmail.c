@@ -131,7 +131,33 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen, int i
 	return strncmp(ka, kb, sizeof ka);
 }
 
-enum remove_mode { REMOVE_EXACT, REMOVE_ASSIGN_NAME, REMOVE_KEY };
+static int lower_eq(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = a[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != b[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* A line of control/me or locals names `name` (lowercase) as qmail reads
+ * it: blanks cut (leading ones too, which only ever matches more), '#'
+ * comments and empty lines never a name, case ignored. */
+static int control_line_is(const char *line, size_t len, const char *name)
+{
+	size_t a = 0, nl = strlen(name);
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r' ||
+	                   line[len - 1] == '\n'))
+		len--;
+	while (a < len && (line[a] == ' ' || line[a] == '\t'))
+		a++;
+	return len > a && line[a] != '#' && len - a == nl && lower_eq(line + a, name, nl);
+}
+
+enum remove_mode { REMOVE_EXACT, REMOVE_ASSIGN_NAME, REMOVE_KEY, REMOVE_CONTROL_NAME };
 
 static int line_matches(const char *line, size_t len, const char *s, enum remove_mode mode)
 {
@@ -144,6 +170,8 @@ static int line_matches(const char *line, size_t len, const char *s, enum remove
 		       line[sl + 1] == '-' && line[sl + 2] == ':';
 	case REMOVE_KEY: /* "<name>:" as in virtualdomains */
 		return len > sl && memcmp(line, s, sl) == 0 && line[sl] == ':';
+	case REMOVE_CONTROL_NAME: /* locals: any line qmail takes for the name */
+		return control_line_is(line, len, s);
 	}
 	return 0;
 }
@@ -505,6 +533,108 @@ static int assign_find(const char *assign, const char *domain, vp_domain_info *o
 	return rc;
 }
 
+/*
+ * qmail-lspawn gives a local part ("<domain>-<user>", via virtualdomains)
+ * to the users/cdb entry with the longest key that is a prefix of it and
+ * ends in a wildcard char ('-' on every vpopmail line), an exact "=" entry
+ * first.  So "+victim.test-john.doe-" would take john.doe-...@victim.test,
+ * and an existing "+shop.example-eu.test-" would take eu.test-...@ of a new
+ * shop.example.  The new key "<name>-" must therefore be no proper prefix
+ * of another key, nor another "+" key one of it; one pass over assign,
+ * every line counts whoever wrote it (keys lowercased, as qmail-newu does).
+ */
+static int assign_conflict(const char *assign, const char *name, vp_error *err)
+{
+	char key[VP_MAX_PW_DOMAIN + 2];
+	size_t kl = (size_t)snprintf(key, sizeof key, "%s-", name);
+	if (kl >= sizeof key)
+		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
+	char *data;
+	size_t len;
+	int rc = vp_read_file(assign, &data, &len, QMAIL_FILE_MAX, err);
+	if (rc == -1)
+		return 0;
+	if (rc < 0)
+		return rc;
+	const char *p = data, *end = data + len, *l;
+	size_t ll;
+	while (rc == 0 && next_line(&p, end, &l, &ll)) {
+		if (ll >= 1 && l[0] == '.')
+			break;
+		const char *colon = ll ? memchr(l, ':', ll) : NULL;
+		if (!colon || (l[0] != '+' && l[0] != '='))
+			continue; /* qmail-newu refuses such an assign: no entry */
+		const char *k = l + 1;
+		size_t n = (size_t)(colon - k);
+		if (l[0] == '=') {
+			/* an exact address inside the new domain's space */
+			if (n > kl && lower_eq(k, key, kl))
+				rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "%s is extended by =%.*s in users/assign",
+				             name, (int)n, k);
+		} else if (n == kl && lower_eq(k, key, kl)) {
+			rc = vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", name);
+		} else if (n > kl && lower_eq(k, key, kl)) {
+			rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "%s is extended by +%.*s in users/assign",
+			             name, (int)n, k);
+		} else if (n > 0 && n < kl && lower_eq(k, key, n)) {
+			/* "+:" (n == 0) takes whatever nothing else does: no one's mail */
+			rc = vp_fail(err, VA_DOMAIN_NAME_CONFLICT, "%s extends +%.*s in users/assign", name,
+			             (int)n, k);
+		}
+	}
+	free(data);
+	return rc;
+}
+
+/* 1 when a line of the control file is `name` (control_line_is); control/me
+ * counts by its first line only.  Read as qmail does, following a symlink. */
+static int control_has(const vp_config *cfg, const char *file, int first_only, const char *name,
+                       vp_error *err)
+{
+	char path[4096];
+	if (control_path(cfg, file, path, sizeof path) != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	int found = 0;
+	while (!found && (got = getline(&line, &cap, f)) >= 0) {
+		found = control_line_is(line, (size_t)got, name);
+		if (first_only)
+			break;
+	}
+	int rc = found;
+	if (!found && ferror(f))
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot read", path);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+int vp_qmail_check_name(const vp_config *cfg, const char *name, vp_error *err)
+{
+	char assign[4096];
+	if (vp_path_join(assign, sizeof assign, cfg->qmail_dir, "users/assign") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	int rc = assign_conflict(assign, name, err);
+	if (rc != 0 || cfg->allow_host_domains)
+		return rc;
+	/* Registering the host's own name takes it out of locals: root@host
+	 * would reach the tenant. */
+	static const char *const files[2] = { "me", "locals" };
+	for (int i = 0; i < 2; i++) {
+		rc = control_has(cfg, files[i], i == 0, name, err);
+		if (rc < 0)
+			return rc;
+		if (rc > 0)
+			return vp_fail(err, VA_HOST_DOMAIN, "%s is in control/%s", name, files[i]);
+	}
+	return 0;
+}
+
 /* Best effort: users/cdb compiled afresh, if assign.lock is free right now
  * (a writer holding it rewrites users/cdb itself). */
 static void users_cdb_refresh(const vp_config *cfg, const char *assign)
@@ -698,7 +828,7 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 	if (rc != 0)
 		return rc;
 	const char *self[1] = { name };
-	return rewrite_simple(cfg, "locals", NULL, self, 1, REMOVE_EXACT, NULL, NULL, err);
+	return rewrite_simple(cfg, "locals", NULL, self, 1, REMOVE_CONTROL_NAME, NULL, NULL, err);
 }
 
 int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t count,

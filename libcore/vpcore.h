@@ -79,7 +79,9 @@ enum {
 	VA_PASSWD_CHANGE_DENIED = -110, /* NO_PASSWD_CHNG flag */
 	VA_WRONG_PASSWORD = -111,    /* auth: the only silent "no" besides unknown user */
 	VA_ACCOUNT_DISABLED = -112,  /* auth: a flag denies the requested service */
-	VA_NO_SPACE = -113           /* ENOSPC / EDQUOT while writing */
+	VA_NO_SPACE = -113,          /* ENOSPC / EDQUOT while writing */
+	VA_DOMAIN_NAME_CONFLICT = -114, /* name is another users/assign entry + "-..." or the reverse */
+	VA_HOST_DOMAIN = -115        /* control/me or control/locals (see allow_host_domains) */
 };
 
 #define VP_MAX_PW_NAME 64
@@ -149,6 +151,7 @@ typedef struct vp_config {
 	int lock_timeout_ms;      /* 0: 20000, as vpopmail's 10 x 2 s */
 	int auth_logging;         /* a successful vp_auth_user_ex writes <home>/lastauth */
 	int auth_fast_unknown;    /* unknown user: answer at once (0: pay one crypt, like a wrong password) */
+	int allow_host_domains;   /* a name of control/me or locals may become a domain (leaves locals) */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
@@ -244,6 +247,13 @@ int vp_build_morercpthosts_cdb(const vp_config *cfg, const char *text, size_t le
  * virtualdomains, and remove it from locals: spec 2.1-2.5. Caller holds assign lock. */
 int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *realdomain,
                         const char *dir, uid_t uid, gid_t gid, vp_error *err);
+/* May `name` (normalised) be registered?  VA_DOMAIN_NAME_CONFLICT when its
+ * users/assign key "+name-" and another entry's key are one a proper prefix
+ * of the other (qmail-lspawn would give one's mail to the other),
+ * VA_DOMAIN_ALREADY_EXISTS for the same key in another case, VA_HOST_DOMAIN
+ * for a name of control/me or control/locals unless cfg->allow_host_domains.
+ * One pass over users/assign; the caller holds assign lock. */
+int vp_qmail_check_name(const vp_config *cfg, const char *name, vp_error *err);
 /* Remove names from every qmail file (assign by "+name-:" prefix). Caller holds assign lock. */
 int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t count,
                          vp_error *err);

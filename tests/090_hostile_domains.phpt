@@ -119,6 +119,28 @@ foreach ([['89x', -1], [-1, 'vchkpw'], [[], -1], [-1, new stdClass], ['', -1]] a
     $cases[] = ['vpopmail_add_domain', ['new.test', '', $u, $g], 'TypeError'];
 }
 
+/* ---- issue 12 class 2 (names that take other mail): begin ----
+ * A users/assign key that extends another's with '-' (qmail-lspawn takes the
+ * longest "+prefix-"), either way round, and the host's own names. */
+var_dump(vpopmail_add_domain('shop.example-eu.test', '', -1, -1));
+file_put_contents("$root/qmail/control/me", "mail.hostile.test\n");
+file_put_contents("$root/qmail/control/locals", "localhost\nmail.hostile.test\nLocal2.Hostile.Test \n");
+foreach (['example.com-alice', 'example.com-alice.org', 'Example.Com-x.test', 'alias.example-sales.com',
+          'other.test-a.b.cc', 'shop.example', 'shop.example-eu.test-x.org'] as $d) {
+    $V2 = VPOPMAIL_VA_DOMAIN_NAME_CONFLICT;
+    $cases[] = ['vpopmail_add_domain', [$d, '', -1, -1], $V2];
+    $cases[] = ['vpopmail_add_domain_ex', [$d, 'pw12345'], $V2];
+    $cases[] = ['vpopmail_add_alias_domain', ['other.test', $d], $V2];
+    $cases[] = ['vpopmail_add_alias_domain_ex', [$d, 'example.com'], $V2];
+}
+foreach (['mail.hostile.test', 'local2.hostile.test'] as $d) {
+    $cases[] = ['vpopmail_add_domain', [$d, '', -1, -1], VPOPMAIL_VA_HOST_DOMAIN];
+    $cases[] = ['vpopmail_add_domain_ex', [$d, 'pw12345'], VPOPMAIL_VA_HOST_DOMAIN];
+    $cases[] = ['vpopmail_add_alias_domain', ['example.com', $d], VPOPMAIL_VA_HOST_DOMAIN];
+    $cases[] = ['vpopmail_add_alias_domain_ex', ['example.com', $d], VPOPMAIL_VA_HOST_DOMAIN];
+}
+/* ---- issue 12 class 2: end ---- */
+
 $bad = vp_h_run_rejections($root, $cases);
 $n = count($cases);
 echo $bad ? "$bad of $n cases failed\n" : "$n cases, all rejected as expected\n";
@@ -130,6 +152,7 @@ require __DIR__ . '/vp.inc';
 vp_rmtree(vp_root('vp-090'));
 ?>
 --EXPECTF--
+bool(true)
 bool(true)
 %d cases, all rejected as expected
 bool(true)
