@@ -24,7 +24,9 @@
 # environment, which Connector/C reads when it initialises).
 #
 # A start on a DIR whose data/ exists reuses it (a restart keeps the rows).
-# stop waits until the server process is gone.
+# stop waits until the server process is gone.  With VP_MARIADB_OWNER=PID in
+# the environment, start also leaves a watchdog that stops the server once
+# process PID is gone (a test that crashes or is killed leaves no server).
 # Template: $VP_MARIADB_TEMPLATE, default ${TMPDIR:-/tmp}/vp-mariadb-template-<uid>-<version>;
 # built in a temporary folder and renamed into place, so parallel runs are safe.
 set -eu
@@ -103,7 +105,15 @@ start)
 	fi
 	# shellcheck disable=SC2046
 	mariadbd $(server_opts "$d/data" "$d/sock" "$d/pid" "$d/err.log") "$@" >/dev/null 2>&1 &
-	wait_up "$d/sock" "$d/err.log" $!
+	server=$!
+	wait_up "$d/sock" "$d/err.log" $server
+	if [ -n "${VP_MARIADB_OWNER:-}" ]; then
+		owner=$VP_MARIADB_OWNER
+		(
+			while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
+			kill -0 "$server" 2>/dev/null && stop_server "$d/sock" "$d/pid"
+		) </dev/null >/dev/null 2>&1 &
+	fi
 	printf '%s\n' '# written by scripts/mariadb.sh: socket form, the path is given separately' \
 		'localhost|0|vpopmailuser|vpoppasswd|vpopmail' > "$d/vpopmail.mysql" ;;
 stop)
