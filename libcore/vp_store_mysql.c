@@ -310,6 +310,10 @@ static int connect_now(mstate *st, vp_error *err)
 {
 	if (st->m)
 		return 0;
+	/* A new connection would run the rest of the operation outside its
+	 * transaction: the caller must roll back first. */
+	if (st->in_txn)
+		return vp_fail(err, VA_NO_AUTH_CONNECTION, "the connection was lost in the transaction");
 	int rc = load_conf(st, err);
 	if (rc != 0)
 		return rc;

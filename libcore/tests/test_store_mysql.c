@@ -951,6 +951,24 @@ TEST(no_clear_column_no_clear_text)
 	CHECK(dump && strstr(dump, "cleartext-secret") == NULL && strstr(dump, "pw_clear") == NULL);
 	free(dump);
 	vp_store_close(s);
+
+	/* With clear passwords on, an empty database gets the column of
+	 * vpopmail's --enable-clear-passwd, after pw_shell, and the value. */
+	reset_db();
+	vp_config cc = cfg;
+	cc.clear_passwords = 1;
+	CHECK_EQ_INT(vp_store_open(&vp_store_mysql_driver, &cc, &o, &s, E), 0);
+	OK(vp_store_domain_create(s, &d, E));
+	OK(vp_store_user_add(s, &d, &u, E));
+	CHECK_EQ_INT(vp_store_user_get(s, &d, "bob", 0, &v, E), 1);
+	CHECK_EQ_INT(v.has_clear, 1);
+	CHECK_EQ_STR(v.clear, "cleartext-secret");
+	dump = root_tsv("SHOW CREATE TABLE vpopmail.vpopmail", 0);
+	CHECK(dump && strstr(dump, "`pw_shell` varchar(20) DEFAULT NULL,\\n  `pw_clear_passwd` varchar(128) DEFAULT NULL,") != NULL);
+	if (dump && !strstr(dump, "`pw_clear_passwd` varchar(128)"))
+		fprintf(stderr, "%s", dump);
+	free(dump);
+	vp_store_close(s);
 }
 
 /* No server: -23 at once.  A server that never answers: -23 after the
@@ -1060,7 +1078,12 @@ TEST(reconnect_after_restart)
 	OK(vp_store_user_update(a, &d, &v, VP_STORE_F_GECOS, E));
 	vp_user_entry x = mkuser("xena", "h", "xena", "/d", "NOQUOTA");
 	CHECK_EQ_INT(vp_store_user_add(b, &d, &x, E), VA_NO_AUTH_CONNECTION);
+	/* the rest of that operation must not go on, reconnected and unguarded */
+	vp_user_entry y = mkuser("yuri", "h", "yuri", "/d", "NOQUOTA");
+	CHECK_EQ_INT(vp_store_user_add(b, &d, &y, E), VA_NO_AUTH_CONNECTION);
+	CHECK_EQ_INT(vp_store_lastauth_set(b, &d, &y, NULL, 1, E), VA_NO_AUTH_CONNECTION);
 	CHECK_EQ_INT(vp_store_commit(b, E), VA_NO_AUTH_CONNECTION);
+	CHECK_EQ_INT(vp_store_user_get(a, &d, "yuri", 0, &v, E), 0);
 	CHECK_EQ_INT(vp_store_user_get(b, &d, "walt", 0, &v, E), 0); /* reconnected; walt never was */
 	CHECK_EQ_INT(vp_store_user_get(b, &d, "alice", 0, &v, E), 1);
 	vp_store_close(a);
