@@ -6,7 +6,7 @@
 #   scripts/libcore-tests.sh [srcdir] [builddir]
 
 libcore-test:
-	@CC="$(CC)" VP_LIBCORE_CFLAGS="$(VPOPMAIL_CDB_CFLAGS)" VP_LIBCORE_LIBS="$(VPOPMAIL_SHARED_LIBADD)" \
+	@CC="$(CC)" VP_LIBCORE_CFLAGS="$(VPOPMAIL_CDB_CFLAGS) $(VPOPMAIL_MARIADB_CFLAGS)" VP_LIBCORE_LIBS="$(VPOPMAIL_SHARED_LIBADD)" \
 		bash $(srcdir)/scripts/libcore-tests.sh $(srcdir) $(builddir)
 
 .PHONY: libcore-test

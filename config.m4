@@ -53,6 +53,20 @@ if test "$PHP_VPOPMAIL" != "no"; then
     fi
   fi
 
+  dnl MariaDB Connector/C for the mysql store (libcore/vp_store_mysql.c), found
+  dnl like tinycdb through pkg-config (Debian: libmariadb-dev ships libmariadb.pc).
+  PKG_CHECK_MODULES([MARIADB], [libmariadb], [],
+    [AC_MSG_ERROR([libmariadb not found by pkg-config; install MariaDB Connector/C (Debian: apt-get install libmariadb-dev)])])
+  vp_save_CPPFLAGS=$CPPFLAGS
+  CPPFLAGS="$CPPFLAGS $MARIADB_CFLAGS"
+  AC_CHECK_HEADER([mysql.h], [],
+    [AC_MSG_ERROR([pkg-config knows libmariadb but mysql.h does not compile; install libmariadb-dev])])
+  CPPFLAGS=$vp_save_CPPFLAGS
+  PHP_EVAL_INCLINE([$MARIADB_CFLAGS])
+  PHP_EVAL_LIBLINE([$MARIADB_LIBS], [VPOPMAIL_SHARED_LIBADD])
+  VPOPMAIL_MARIADB_CFLAGS=$MARIADB_CFLAGS
+  PHP_SUBST([VPOPMAIL_MARIADB_CFLAGS])
+
   dnl crypt_r() comes from libxcrypt on current Linux distributions.
   AC_CHECK_HEADER([crypt.h], [],
     [AC_MSG_ERROR([crypt.h not found; install libxcrypt's headers (Debian: apt-get install libcrypt-dev)])])

@@ -21,6 +21,10 @@ vp_deps_packages=(
 	valgrind          # the second phpt run (run-tests -m)
 	clang             # libFuzzer harnesses (scripts/fuzz.sh)
 	libclang-rt-14-dev # libclang_rt.fuzzer/asan: only a Recommends of clang-14
+	libmariadb-dev    # MariaDB Connector/C: mysql.h, libmariadb, libmariadb.pc (the mysql store)
+	mariadb-server    # mariadbd etc. for the private test server (scripts/mariadb.sh); no service is started
+	dovecot-imapd     # a real IMAP client of the mysql tables (the Dovecot test)
+	dovecot-mysql     # Dovecot's SQL passdb/userdb driver for MySQL/MariaDB
 )
 
 vp_deps_main() {

@@ -26,7 +26,7 @@
  * (the libFuzzer targets and their regression inputs, run by scripts/fuzz.sh).
  */
 
-const SRC_FILES = ['config.m4', 'config.w32', 'Makefile.frag', 'vpopmail.stub.php', 'scripts/libcore-tests.sh'];
+const SRC_FILES = ['config.m4', 'config.w32', 'Makefile.frag', 'vpopmail.stub.php', 'scripts/libcore-tests.sh', 'scripts/mariadb.sh'];
 const DOC_FILES = ['README.md', 'CREDITS', 'LICENSE'];
 
 function fail(string $msg): never

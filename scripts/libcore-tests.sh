@@ -17,7 +17,8 @@
 # everything built, at least one test ran, and nothing failed.
 #
 # Knobs: CC (default cc), VP_LIBCORE_CFLAGS (e.g. -I for a private cdb.h),
-# VP_LIBCORE_LIBS (default "-lcdb -lcrypt"), VP_LIBCORE_TESTS="test_a test_b"
+# VP_LIBCORE_LIBS (default "-lcdb -lcrypt" plus pkg-config's libmariadb),
+# VP_LIBCORE_TESTS="test_a test_b"
 # (a subset), VP_TEST_TIMEOUT (seconds per binary, default 300).
 set -uo pipefail
 
@@ -28,11 +29,13 @@ mkdir -p "$builddir" && builddir=$(cd "$builddir" && pwd) || exit 2
 CC=${CC:-cc}
 bindir=$builddir/libcore/tests/bin
 read -r -a extra_cflags <<< "${VP_LIBCORE_CFLAGS:-}"
-read -r -a libs <<< "${VP_LIBCORE_LIBS:--lcdb -lcrypt}"
+# MariaDB Connector/C (libcore/vp_store_mysql.c) is always linked, as config.m4 does.
+read -r -a mariadb_cflags <<< "$(pkg-config --cflags libmariadb 2>/dev/null || echo -I/usr/include/mariadb)"
+read -r -a libs <<< "${VP_LIBCORE_LIBS:--lcdb -lcrypt $(pkg-config --libs libmariadb 2>/dev/null || echo -lmariadb)}"
 # shellcheck disable=SC2054  # the commas are -fsanitize=address,undefined
 cflags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-	-I"$srcdir/libcore" "${extra_cflags[@]}")
+	-I"$srcdir/libcore" "${mariadb_cflags[@]}" "${extra_cflags[@]}")
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
