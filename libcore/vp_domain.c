@@ -49,14 +49,18 @@ int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const 
                            vp_error *err)
 {
 	char path[4096], line[4400];
+	int rc;
+	/* The line runs through sh: the configured home must be a harmless word. */
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
 	if (vp_path_join(path, sizeof path, d->dir, ".qmail-default") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	int n = snprintf(line, sizeof line, "| %.*s/bin/vdelivermail '' %s\n",
 	                 (int)base_len(cfg->vpopmail_dir), cfg->vpopmail_dir, action);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	int rc = vp_write_file_atomic(cfg, path, line, (size_t)n, 0600, d->uid, d->gid,
-	                              cfg->chown_files, err);
+	rc = vp_write_file_atomic(cfg, path, line, (size_t)n, 0600, d->uid, d->gid,
+	                          cfg->chown_files, err);
 	if (rc != 0 && err && rc != VA_NO_SPACE)
 		err->code = rc = VA_COULD_NOT_OPEN_QMAIL_DEFAULT;
 	return rc;

@@ -92,14 +92,53 @@ int vp_user_normalize(const char *src, size_t len, char *dst, vp_error *err)
 	return 0;
 }
 
+/*
+ * The vpopmail home lands unquoted in every .qmail-default line (run by
+ * sh -c) and in users/assign (fields split at ':'); the qmail root is held
+ * to the same rule.  So: absolute, only [A-Za-z0-9/._+-], no empty, "." or
+ * ".." component (trailing '/' allowed), at most 1024 bytes.
+ */
+int vp_config_dir_check(const char *what, const char *dir, vp_error *err)
+{
+	if (!what)
+		what = "directory";
+	if (!dir || !*dir)
+		return vp_fail(err, VA_BAD_CONFIG, "%s is not set", what);
+	size_t n = strlen(dir);
+	if (n > 1024)
+		return vp_fail(err, VA_BAD_CONFIG, "%s: longer than 1024 bytes", what);
+	if (dir[0] != '/')
+		return vp_fail(err, VA_BAD_CONFIG, "%s: must be an absolute path", what);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)dir[i];
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') &&
+		    !strchr("/._+-", c))
+			return vp_fail(err, VA_BAD_CONFIG,
+			               "%s: byte 0x%02x at offset %zu; only A-Z a-z 0-9 / . _ + - are "
+			               "allowed (the path is written unquoted into .qmail-default and "
+			               "users/assign)", what, c, i);
+	}
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (const char *p = dir + 1, *end = dir + n; p < end;) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		size_t len = slash ? (size_t)(slash - p) : (size_t)(end - p);
+		if (len == 0 || (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
+			return vp_fail(err, VA_BAD_CONFIG, "%s: empty, '.' or '..' component in %s",
+			               what, dir);
+		p += len + 1;
+	}
+	return 0;
+}
+
 int vp_config_check(const vp_config *cfg, vp_error *err)
 {
-	if (!cfg || !cfg->vpopmail_dir || !cfg->qmail_dir)
+	int rc;
+	if (!cfg)
 		return vp_fail(err, VA_BAD_CONFIG, "directories not set");
-	if (cfg->vpopmail_dir[0] != '/' || cfg->qmail_dir[0] != '/')
-		return vp_fail(err, VA_BAD_CONFIG, "directories must be absolute");
-	if (strlen(cfg->vpopmail_dir) > 1024 || strlen(cfg->qmail_dir) > 1024)
-		return vp_fail(err, VA_BAD_CONFIG, "directory name too long");
+	if ((rc = vp_config_dir_check("vpopmail_dir", cfg->vpopmail_dir, err)) != 0 ||
+	    (rc = vp_config_dir_check("qmail_dir", cfg->qmail_dir, err)) != 0)
+		return rc;
 	if (cfg->uid == 0 || cfg->gid == 0)
 		return vp_fail(err, VA_BAD_CONFIG, "uid and gid must not be 0");
 	return 0;

@@ -166,7 +166,11 @@ void vp_error_clear(vp_error *err);
 int vp_domain_normalize(const char *src, size_t len, char *dst, vp_error *err);
 /* Lowercases a user name into dst (size >= VP_MAX_PW_NAME+1), spec 6.2 + 15.1. */
 int vp_user_normalize(const char *src, size_t len, char *dst, vp_error *err);
+/* Directories, uid, gid; every entry point calls it (VA_BAD_CONFIG). */
 int vp_config_check(const vp_config *cfg, vp_error *err);
+/* One configured directory (what names it in the message): absolute, only
+ * [A-Za-z0-9/._+-], no empty, "." or ".." component; 0 or VA_BAD_CONFIG. */
+int vp_config_dir_check(const char *what, const char *dir, vp_error *err);
 
 /* ---- locking and atomic replacement (vp_file.c) ---- */
 typedef struct vp_lock {
