@@ -269,7 +269,8 @@ int vp_add_alias_domain_either(const vp_config *cfg, const char *a, const char *
 /* vadddomain CLI: domain + postmaster (+ quota, + catch-all from bounce). */
 int vp_add_domain_ex(const vp_config *cfg, const char *domain, const char *password,
                      const char *quota, const char *bounce, int apop, vp_error *err);
-/* Write <domaindir>/.qmail-default with "| <vpopmail>/bin/vdelivermail '' <action>". */
+/* Write <domaindir>/.qmail-default with "| <vpopmail>/bin/vdelivermail '' <action>";
+ * action must pass vp_catchall_line_check (VA_BAD_CHAR otherwise, nothing written). */
 int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const char *action,
                            vp_error *err);
 
@@ -389,6 +390,15 @@ int vp_get_catchall(const vp_config *cfg, const char *domain, vp_catchall *out, 
  * user name (deliver to that mailbox). */
 int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action,
                     vp_error *err);
+/* The one definition of an acceptable catch-all (a whitelist; the line runs
+ * through sh): what vp_set_catchall and vp_add_domain_ex accept.  0 with
+ * *kind BOUNCE, DELETE, FORWARD or MAILBOX (then the normalised name in
+ * user, VP_MAX_PW_NAME+1 bytes, if not NULL), or a VA code. */
+int vp_catchall_check(const char *action, enum vp_catchall_kind *kind, char *user,
+                      vp_error *err);
+/* The action as written: a keyword, a forward address or a home
+ * <domaindir>/[bucket/]name of safe bytes; vp_write_qmail_default's gate. */
+int vp_catchall_line_check(const vp_domain_info *dom, const char *action, vp_error *err);
 
 /* ---- quota usage (vp_quota.c): Maildir++ maildirsize ---- */
 typedef struct vp_quota_usage {

@@ -1,5 +1,5 @@
 --TEST--
-hostile input: every domain argument of every function (../, /, NUL, CR/LF, ':', control and non-ASCII bytes, overlong, empty); nothing written on rejection
+hostile input: every domain argument of every function (../, /, NUL, CR/LF, ':', control and non-ASCII bytes, overlong, empty), and the catch-all of add_domain_ex/set_catchall (paths, globs, "#", "..": one whitelist); nothing written on rejection
 --EXTENSIONS--
 vpopmail
 --INI--
@@ -117,6 +117,15 @@ foreach ([[-2, -1], [-1, -2], [PHP_INT_MIN, -1], [-1, PHP_INT_MIN], [2147483648,
 }
 foreach ([['89x', -1], [-1, 'vchkpw'], [[], -1], [-1, new stdClass], ['', -1]] as [$u, $g]) {
     $cases[] = ['vpopmail_add_domain', ['new.test', '', $u, $g], 'TypeError'];
+}
+
+/* Catch-alls (the .qmail-default line runs through sh): add_domain_ex's
+ * $bounce and set_catchall share one whitelist and answer alike. */
+$i = 0;
+foreach (vp_h_bad_catchalls($root, "$root/vpopmail/domains/other.test", "$root/evil@dir") as [$v, $code]) {
+    $cases[] = ['vpopmail_set_catchall', ['example.com', $v], $code];
+    $cases[] = ['vpopmail_set_catchall', ['alias.example', $v], $code];
+    $cases[] = ['vpopmail_add_domain_ex', ['new' . $i++ . '.test', 'pw12345', '1M', $v], $code];
 }
 
 $bad = vp_h_run_rejections($root, $cases);

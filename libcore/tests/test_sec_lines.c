@@ -148,10 +148,222 @@ TEST(config_dir_attack_writes_nothing)
 	sandbox_free(&s);
 }
 
+
+/* ---- class 1: the catch-all, the one sh-run value a caller chooses ---- */
+
+typedef struct { const char *action; int code; } action_case;
+
+/* Refused everywhere: paths (a directory's .qmail would run), '..', globs
+ * that sh expands into another mailbox, '#' (sh drops the rest as a
+ * comment), quotes and separators.  code: what vp_catchall_check answers. */
+static const action_case bad_actions[] = {
+	{ "/home/vpopmail/domains/victim.test/ceo", VA_BAD_CHAR },
+	{ "/tmp/evil@dir", VA_INVALID_EMAIL_CHAR },
+	{ "/home/vpopmail/domains/victim.test/ce[!@]", VA_INVALID_EMAIL_CHAR },
+	{ "/home/vpopmail/domains/victim.test/ce*", VA_BAD_CHAR },
+	{ "../victim.test/ceo", VA_BAD_CHAR },
+	{ "..", VA_ILLEGAL_USERNAME },
+	{ "#x@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "x#y@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "*@victim.test", VA_INVALID_EMAIL_CHAR },
+	{ "ce?@victim.test", VA_INVALID_EMAIL_CHAR },
+	{ "c[e]o@victim.test", VA_INVALID_EMAIL_CHAR },
+	{ "!x@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "x@y.com/../z", VA_INVALID_EMAIL_CHAR },
+	{ "x@victim.test/ce[!@]", VA_INVALID_EMAIL_CHAR },
+	{ "x@*.test", VA_INVALID_EMAIL_CHAR },
+	{ "x@y.com;id", VA_INVALID_EMAIL_CHAR },
+	{ "$(id)@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "`id`@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "x'@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "~x@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "&x@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "-x@y.com", VA_INVALID_EMAIL_CHAR },
+	{ ".x@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "x@", VA_INVALID_EMAIL_CHAR },
+	{ "@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "x@@y.com", VA_INVALID_EMAIL_CHAR },
+	{ "a b@y.com", VA_BAD_CHAR },
+	{ "x@y.com\n| /bin/sh", VA_BAD_CHAR },
+	{ "delete\t", VA_BAD_CHAR },
+	{ "", VA_BAD_CHAR },
+	{ "/", VA_BAD_CHAR },
+	{ "*", VA_ILLEGAL_USERNAME },
+	{ "$(id)", VA_ILLEGAL_USERNAME },
+	{ "a/b", VA_BAD_CHAR },
+};
+
+TEST(catchall_check_is_a_whitelist)
+{
+	vp_error e;
+	enum vp_catchall_kind k;
+	char user[VP_MAX_PW_NAME + 1];
+	for (size_t i = 0; i < sizeof bad_actions / sizeof bad_actions[0]; i++) {
+		int rc = vp_catchall_check(bad_actions[i].action, &k, user, &e);
+		if (rc != bad_actions[i].code)
+			fprintf(stderr, "  \"%s\": %d\n", bad_actions[i].action, rc);
+		CHECK_EQ_INT(rc, bad_actions[i].code);
+	}
+	char longer[300];
+	memset(longer, 'a', 256);
+	longer[256] = '\0';
+	CHECK_EQ_INT(vp_catchall_check(longer, &k, user, &e), VA_ALIAS_LINE_TOO_LONG);
+	CHECK_EQ_INT(vp_catchall_check(NULL, &k, user, &e), VA_NULL_POINTER);
+	OK(vp_catchall_check("delete", &k, user, E));
+	CHECK_EQ_INT(k, VP_CATCHALL_DELETE);
+	OK(vp_catchall_check("bounce-no-mailbox", &k, user, E));
+	CHECK_EQ_INT(k, VP_CATCHALL_BOUNCE);
+	OK(vp_catchall_check("Sales+x=y@Other.Test", &k, user, E));
+	CHECK_EQ_INT(k, VP_CATCHALL_FORWARD);
+	OK(vp_catchall_check("Alice", &k, user, E));
+	CHECK_EQ_INT(k, VP_CATCHALL_MAILBOX);
+	CHECK_EQ_STR(user, "alice");
+	/* a user name may hold bytes sh would read: only its home is ever written */
+	OK(vp_catchall_check("#x", &k, user, E));
+	CHECK_EQ_INT(k, VP_CATCHALL_MAILBOX);
+}
+
+/* vp_set_catchall and vp_add_domain_ex answer every value alike. */
+TEST(catchall_same_for_set_and_add_domain_ex)
+{
+	sandbox s;
+	sandbox_init(&s);
+	OK(vp_add_domain_ex(&s.cfg, "victim.test", "Secret123", NULL, NULL, 0, E));
+	OK(vp_add_user(&s.cfg, "ceo", "victim.test", "pw12345", NULL, 0, E));
+	uint64_t before = tree_digest(s.root);
+	vp_error e1, e2;
+	for (size_t i = 0; i < sizeof bad_actions / sizeof bad_actions[0]; i++) {
+		const char *a = bad_actions[i].action;
+		int r1 = vp_set_catchall(&s.cfg, "victim.test", a, &e1);
+		int r2 = a[0] ? vp_add_domain_ex(&s.cfg, "new.test", "pw12345", NULL, a, 0, &e2)
+		              : bad_actions[i].code; /* "" keeps add_domain_ex's default */
+		if (r1 != bad_actions[i].code || r2 != r1)
+			fprintf(stderr, "  \"%s\": set %d, add_domain_ex %d\n", a, r1, r2);
+		CHECK_EQ_INT(r1, bad_actions[i].code);
+		CHECK_EQ_INT(r2, r1);
+	}
+	/* names that are not (yet) users of the domain */
+	static const char *const nouser[] = { "nobody", "#ceo", "~root", "delete-", "**", "`id`", "Delete" };
+	for (size_t i = 0; i < sizeof nouser / sizeof nouser[0]; i++) {
+		CHECK_EQ_INT(vp_set_catchall(&s.cfg, "victim.test", nouser[i], &e1), VA_USER_DOES_NOT_EXIST);
+		CHECK_EQ_INT(vp_add_domain_ex(&s.cfg, "new.test", "pw12345", NULL, nouser[i], 0, &e2),
+		             VA_USER_DOES_NOT_EXIST);
+	}
+	CHECK(tree_digest(s.root) == before);
+	sandbox_free(&s);
+}
+
+/* Whatever reaches vp_write_qmail_default must be a keyword, an address or
+ * a home of this domain, of harmless bytes; nothing else is written. */
+TEST(qmail_default_gate)
+{
+	sandbox s;
+	sandbox_init(&s);
+	OK(vp_add_domain_ex(&s.cfg, "victim.test", "Secret123", NULL, NULL, 0, E));
+	OK(vp_add_domain_ex(&s.cfg, "tenant.test", "Secret123", NULL, NULL, 0, E));
+	vp_domain_info d;
+	vp_error e;
+	CHECK(vp_domain_lookup(&s.cfg, "tenant.test", &d, &e) == 1);
+	char qd[4096], other[2048], p[8192];
+	snprintf(qd, sizeof qd, "%s/.qmail-default", d.dir);
+	snprintf(other, sizeof other, "%s/domains/victim.test", s.home);
+	uint64_t before = tree_digest(s.root);
+	const char *bad[] = { "", "delete bounce-no-mailbox", "x@y.com;id", "/etc", "..", "#x@y.com",
+		              "ce[!@]@x.com", "x@y.com'", "$HOME", "~/x", "nobody", "Delete", NULL, NULL, NULL,
+		              NULL, NULL, NULL, NULL };
+	size_t nb = 12;
+	char b[7][4096];
+	snprintf(b[0], sizeof b[0], "%s/postmaster", other);      /* another tenant's mailbox */
+	snprintf(b[1], sizeof b[1], "%s/../victim.test/postmaster", d.dir);
+	snprintf(b[2], sizeof b[2], "%s/ce[!@]", d.dir);
+	snprintf(b[3], sizeof b[3], "%s/po*", d.dir);
+	snprintf(b[4], sizeof b[4], "%s", d.dir);                 /* the domain itself */
+	snprintf(b[5], sizeof b[5], "%s/./postmaster", d.dir);
+	snprintf(b[6], sizeof b[6], "%s/postmaster/Maildir/", d.dir);
+	for (int i = 0; i < 7; i++)
+		bad[nb++] = b[i];
+	for (size_t i = 0; i < nb; i++) {
+		int rc = vp_write_qmail_default(&s.cfg, &d, bad[i], &e);
+		if (rc != VA_BAD_CHAR && rc != VA_INVALID_EMAIL_CHAR)
+			fprintf(stderr, "  \"%s\" written (%d)\n", bad[i], rc);
+		CHECK(rc == VA_BAD_CHAR || rc == VA_INVALID_EMAIL_CHAR);
+	}
+	CHECK(tree_digest(s.root) == before);
+	/* what the writers hand it */
+	OK(vp_write_qmail_default(&s.cfg, &d, "bounce-no-mailbox", E));
+	OK(vp_write_qmail_default(&s.cfg, &d, "x+y=z@Other.Test", E));
+	snprintf(p, sizeof p, "%s/postmaster", d.dir);
+	OK(vp_write_qmail_default(&s.cfg, &d, p, E));
+	snprintf(p, sizeof p, "%s/0/ab/cd", d.dir);  /* shape only: no user check here */
+	CHECK_EQ_INT(vp_write_qmail_default(&s.cfg, &d, p, &e), VA_BAD_CHAR);
+	snprintf(p, sizeof p, "%s/0/alice", d.dir);
+	OK(vp_write_qmail_default(&s.cfg, &d, p, E));
+	char expect[8192];
+	snprintf(expect, sizeof expect, "| %s/bin/vdelivermail '' %s/0/alice\n", s.home, d.dir);
+	CHECK(file_is(qd, expect));
+	sandbox_free(&s);
+}
+
+/* A vpasswd whose directory field points outside the domain (or through a
+ * glob) is never turned into a catch-all line. */
+TEST(catchall_home_from_vpasswd)
+{
+	sandbox s;
+	sandbox_init(&s);
+	OK(vp_add_domain_ex(&s.cfg, "tenant.test", "Secret123", NULL, NULL, 0, E));
+	OK(vp_add_user(&s.cfg, "alice", "tenant.test", "pw12345", NULL, 0, E));
+	vp_domain_info d;
+	vp_error e;
+	CHECK(vp_domain_lookup(&s.cfg, "tenant.test", &d, &e) == 1);
+	char vp[4096], qd[4096];
+	snprintf(vp, sizeof vp, "%s/vpasswd", d.dir);
+	snprintf(qd, sizeof qd, "%s/.qmail-default", d.dir);
+	size_t len;
+	char *orig = slurp(vp, &len), *qorig = slurp(qd, NULL);
+	CHECK(orig != NULL && qorig != NULL);
+	const char *homes[] = { "/tmp/evil", "%s/../victim.test/ceo", "%s/ce*", "%s/bob", "%s/x/y/z/w/alice",
+		                "%s/./alice", "%s/a;b/alice" };
+	for (size_t i = 0; orig && i < sizeof homes / sizeof homes[0]; i++) {
+		char home[1024], text[8192];
+		snprintf(home, sizeof home, homes[i], d.dir);
+		/* replace alice's directory field (the 6th) */
+		char *line = strncmp(orig, "alice:", 6) == 0 ? orig : strstr(orig, "\nalice:");
+		CHECK(line != NULL);
+		if (!line)
+			break;
+		if (line != orig)
+			line++;
+		const char *f = line;
+		for (int c = 0; c < 5; c++)
+			f = strchr(f, ':') + 1;
+		const char *fe = strchr(f, ':');
+		snprintf(text, sizeof text, "%.*s%s%s", (int)(f - orig), orig, home, fe);
+		CHECK(write_text(vp, text) == 0);
+		/* lookups read vpasswd.cdb: a missing one is rebuilt from the text */
+		char cdb[4200];
+		snprintf(cdb, sizeof cdb, "%s.cdb", vp);
+		unlink(cdb);
+		vp_user_entry ue;
+		CHECK(vp_get_user(&s.cfg, "alice", "tenant.test", &ue, NULL, &e) == 1 &&
+		      strcmp(ue.dir, home) == 0);
+		CHECK_EQ_INT(vp_set_catchall(&s.cfg, "tenant.test", "alice", &e), VA_BAD_CHAR);
+		char *now = slurp(qd, NULL);
+		CHECK(now && strcmp(now, qorig) == 0);
+		free(now);
+	}
+	free(orig);
+	free(qorig);
+	sandbox_free(&s);
+}
+
 int main(void)
 {
 	(void)compare_step;
 	RUN(config_dir_whitelist);
 	RUN(config_dir_attack_writes_nothing);
+	RUN(catchall_check_is_a_whitelist);
+	RUN(catchall_same_for_set_and_add_domain_ex);
+	RUN(qmail_default_gate);
+	RUN(catchall_home_from_vpasswd);
 	return T_SUMMARY();
 }
