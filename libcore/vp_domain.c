@@ -423,7 +423,7 @@ int vp_add_domain_ex(const vp_config *cfg, const char *domain, const char *passw
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
 	/* Check everything first, so a bad quota or catch-all creates nothing. */
-	if (quota && *quota && (rc = vp_quota_normalize(quota, qbuf, sizeof qbuf, err)) != 0)
+	if (quota && *quota && (rc = vp_quota_check(quota, qbuf, sizeof qbuf, err)) != 0)
 		return rc;
 	if ((want = catchall_wanted(bounce, err)) < 0)
 		return want;

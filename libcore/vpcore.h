@@ -166,6 +166,17 @@ void vp_error_clear(vp_error *err);
 int vp_domain_normalize(const char *src, size_t len, char *dst, vp_error *err);
 /* Lowercases a user name into dst (size >= VP_MAX_PW_NAME+1), spec 6.2 + 15.1. */
 int vp_user_normalize(const char *src, size_t len, char *dst, vp_error *err);
+/* One validator per vpasswd field, shared by the single calls and vp_batch:
+ * gecos (no ':' or control byte, <= 64 bytes), password (1..128 bytes; no
+ * ':' CR LF when stored in clear), quota (<= 20 bytes, then
+ * vp_quota_normalize into out).  vp_new_user_check: all of vp_add_user's
+ * argument checks in vadduser's order (domain may be NULL: not checked),
+ * the normalised name in uname (VP_MAX_PW_NAME+1). */
+int vp_gecos_check(const char *gecos, vp_error *err);
+int vp_password_check(const vp_config *cfg, const char *password, vp_error *err);
+int vp_quota_check(const char *quota, char *out, size_t size, vp_error *err);
+int vp_new_user_check(const vp_config *cfg, const char *user, const char *domain,
+                      const char *password, const char *gecos, char *uname, vp_error *err);
 /* Directories, uid, gid; every entry point calls it (VA_BAD_CONFIG). */
 int vp_config_check(const vp_config *cfg, vp_error *err);
 /* One configured directory (what names it in the message): absolute, only

@@ -115,6 +115,8 @@ $cases = [];
 foreach (['a:b', ':', "a\nb", "a\rb", "pw\nalice:x:1:0::/tmp:NOQUOTA:x"] as $pw) {
     $cases[] = ['vpopmail_add_user', ['joe', $D, $pw], VPOPMAIL_VA_BAD_CHAR];
     $cases[] = ['vpopmail_passwd', ['alice', $D, $pw], VPOPMAIL_VA_BAD_CHAR];
+    $cases[] = ['vpopmail_batch', [$D, [['add', 'joe', $pw]]], VPOPMAIL_VA_BAD_CHAR];
+    $cases[] = ['vpopmail_batch', [$D, [['passwd', 'alice', $pw]]], VPOPMAIL_VA_BAD_CHAR];
 }
 $n += count($cases);
 $bad += in_child($root, $base + ['vpopmail.clear_passwords' => '1', 'vpopmail.uid' => '89', 'vpopmail.gid' => '89'], $cases);

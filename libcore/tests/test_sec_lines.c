@@ -356,6 +356,154 @@ TEST(catchall_home_from_vpasswd)
 	sandbox_free(&s);
 }
 
+/* ---- class 7: one validator per field, for the single calls and vp_batch ---- */
+
+/* The code vp_batch gives for one queued operation (then abandoned). */
+static int batch_add(const vp_config *cfg, const char *user, const char *pw, const char *gecos,
+                     const char *quota)
+{
+	vp_batch *b;
+	vp_error e;
+	int rc = vp_batch_begin(cfg, "example.com", &b, &e);
+	if (rc == 0) {
+		rc = vp_batch_add_user(b, user, pw, gecos, 0, quota, &e);
+		vp_batch_free(b);
+	}
+	return rc;
+}
+
+static int batch_one(const vp_config *cfg, int kind, const char *user, const char *arg)
+{
+	vp_batch *b;
+	vp_error e;
+	int rc = vp_batch_begin(cfg, "example.com", &b, &e);
+	if (rc == 0) {
+		rc = kind == 0 ? vp_batch_set_password(b, user, arg, &e)
+		   : kind == 1 ? vp_batch_set_quota(b, user, arg, &e)
+		               : vp_batch_del_user(b, user, &e);
+		vp_batch_free(b);
+	}
+	return rc;
+}
+
+TEST(fields_same_for_single_and_batch)
+{
+	sandbox s;
+	sandbox_init(&s);
+	OK(vp_add_domain_ex(&s.cfg, "example.com", "Secret123", NULL, NULL, 0, E));
+	OK(vp_add_user(&s.cfg, "alice", "example.com", "alicepw", NULL, 0, E));
+	uint64_t before = tree_digest(s.root);
+	vp_error e;
+	char g64[80], g65[80], u65[80], p129[140], q21[30];
+	memset(g64, 'g', 64), g64[64] = '\0';
+	memset(g65, 'g', 65), g65[65] = '\0';
+	memset(u65, 'u', 65), u65[65] = '\0';
+	memset(p129, 'p', 129), p129[129] = '\0';
+	memset(q21, '9', 21), q21[21] = '\0';
+
+	/* gecos: ESC BEL TAB DEL and the rest of C0, ':' , one byte over */
+	static const char *const bad_gecos[] = { "Joe\x1b[31m", "Joe\x07", "Joe\tSmith", "Joe\x7f", "Joe\r",
+		"Joe\n", "Joe\r\npostmaster:x:1:0:x:/tmp:NOQUOTA", "\x01", "J\x08oe", "\x1f", "Joe:Smith", ":" };
+	for (size_t i = 0; i < sizeof bad_gecos / sizeof bad_gecos[0]; i++) {
+		int r1 = vp_add_user(&s.cfg, "joe", "example.com", "pw12345", bad_gecos[i], 0, &e);
+		int r2 = batch_add(&s.cfg, "joe", "pw12345", bad_gecos[i], NULL);
+		int r3 = vp_set_user_gecos(&s.cfg, "alice", "example.com", bad_gecos[i], &e);
+		if (r1 != VA_BAD_CHAR || r2 != r1 || r3 != r1)
+			fprintf(stderr, "  gecos #%zu: add %d, batch %d, set_gecos %d\n", i, r1, r2, r3);
+		CHECK(r1 == VA_BAD_CHAR && r2 == r1 && r3 == r1);
+	}
+	CHECK_EQ_INT(vp_add_user(&s.cfg, "joe", "example.com", "pw12345", g65, 0, &e), VA_GECOS_TOO_LONG);
+	CHECK_EQ_INT(batch_add(&s.cfg, "joe", "pw12345", g65, NULL), VA_GECOS_TOO_LONG);
+	CHECK_EQ_INT(vp_set_user_gecos(&s.cfg, "alice", "example.com", g65, &e), VA_GECOS_TOO_LONG);
+
+	/* several faults at once: the same one is reported first */
+	struct { const char *u, *p, *g; int code; } multi[] = {
+		{ "x", "pw12345", "a:b", VA_BAD_CHAR },
+		{ u65, "", "Joe", VA_USER_NAME_TOO_LONG },
+		{ "x", "", "Joe", VA_ILLEGAL_USERNAME },
+		{ "joe", p129, g65, VA_PASSWD_TOO_LONG },
+		{ "joe", "", g65, VA_GECOS_TOO_LONG },
+		{ "Bad/Name", "", "", VA_PWSTR_LENGTH },
+		{ "Bad/Name", "pw12345", "", VA_ILLEGAL_USERNAME },
+		{ "", "pw12345", "", VA_ILLEGAL_USERNAME },
+		{ "alice", "pw12345", "", VA_USERNAME_EXISTS },
+	};
+	for (size_t i = 0; i < sizeof multi / sizeof multi[0]; i++) {
+		int r1 = vp_add_user(&s.cfg, multi[i].u, "example.com", multi[i].p, multi[i].g, 0, &e);
+		int r2 = batch_add(&s.cfg, multi[i].u, multi[i].p, multi[i].g, NULL);
+		if (multi[i].code == VA_USERNAME_EXISTS) {
+			/* found at commit time, under the lock */
+			vp_batch *b;
+			OK(vp_batch_begin(&s.cfg, "example.com", &b, E));
+			OK(vp_batch_add_user(b, multi[i].u, multi[i].p, multi[i].g, 0, NULL, E));
+			r2 = vp_batch_commit(b, NULL, &e);
+		}
+		if (r1 != multi[i].code || r2 != r1)
+			fprintf(stderr, "  multi #%zu: add %d, batch %d\n", i, r1, r2);
+		CHECK(r1 == multi[i].code && r2 == r1);
+	}
+
+	/* passwords, and names through passwd/quota/del */
+	CHECK_EQ_INT(vp_set_password(&s.cfg, "alice", "example.com", "", &e), VA_PWSTR_LENGTH);
+	CHECK_EQ_INT(batch_one(&s.cfg, 0, "alice", ""), VA_PWSTR_LENGTH);
+	CHECK_EQ_INT(vp_set_password(&s.cfg, "alice", "example.com", p129, &e), VA_PASSWD_TOO_LONG);
+	CHECK_EQ_INT(batch_one(&s.cfg, 0, "alice", p129), VA_PASSWD_TOO_LONG);
+	static const char *const bad_names[] = { "x", "", ".a", "-a", "a/b", "a:b", "a b", "a\tb", "a\x1b" "b",
+		"a\x7f" "b", "vpasswd", "caf\xc3\xa9" };
+	for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+		const char *u = bad_names[i];
+		int r[7] = {
+			vp_set_password(&s.cfg, u, "example.com", "pw12345", &e), batch_one(&s.cfg, 0, u, "pw12345"),
+			vp_set_quota(&s.cfg, u, "example.com", "1M", &e), batch_one(&s.cfg, 1, u, "1M"),
+			vp_del_user(&s.cfg, u, "example.com", &e), batch_one(&s.cfg, 2, u, NULL),
+			batch_add(&s.cfg, u, "pw12345", "", NULL),
+		};
+		for (int k = 0; k < 7; k++)
+			CHECK_EQ_INT(r[k], VA_ILLEGAL_USERNAME);
+	}
+	CHECK_EQ_INT(vp_set_quota(&s.cfg, u65, "example.com", "1M", &e), VA_USER_NAME_TOO_LONG);
+	CHECK_EQ_INT(batch_one(&s.cfg, 1, u65, "1M"), VA_USER_NAME_TOO_LONG);
+
+	/* quotas: the single call, batch quota, batch add with a quota, add_domain_ex */
+	static const char *const bad_q[] = { "", " ", "-1", "1.5M", "10T", "10S,", "1e9", "10M\n", "\x1b" };
+	for (size_t i = 0; i < sizeof bad_q / sizeof bad_q[0]; i++) {
+		int r1 = vp_set_quota(&s.cfg, "alice", "example.com", bad_q[i], &e);
+		int r2 = batch_one(&s.cfg, 1, "alice", bad_q[i]);
+		int r3 = batch_add(&s.cfg, "joe", "pw12345", "", bad_q[i]);
+		int r4 = bad_q[i][0] ? vp_add_domain_ex(&s.cfg, "new.test", "pw12345", bad_q[i], NULL, 0, &e)
+		                     : r1; /* "" is "no quota" there */
+		if (r1 != VA_INVALID_QUOTA || r2 != r1 || r3 != r1 || r4 != r1)
+			fprintf(stderr, "  quota #%zu: %d %d %d %d\n", i, r1, r2, r3, r4);
+		CHECK(r1 == VA_INVALID_QUOTA && r2 == r1 && r3 == r1 && r4 == r1);
+	}
+	CHECK_EQ_INT(vp_set_quota(&s.cfg, "alice", "example.com", q21, &e), VA_QUOTA_TOO_LONG);
+	CHECK_EQ_INT(batch_one(&s.cfg, 1, "alice", q21), VA_QUOTA_TOO_LONG);
+	CHECK_EQ_INT(batch_add(&s.cfg, "joe", "pw12345", "", q21), VA_QUOTA_TOO_LONG);
+	CHECK_EQ_INT(vp_add_domain_ex(&s.cfg, "new.test", "pw12345", q21, NULL, 0, &e), VA_QUOTA_TOO_LONG);
+	CHECK(tree_digest(s.root) == before);
+
+	/* clear-text passwords: ':' CR LF refused by all four */
+	s.cfg.clear_passwords = 1;
+	static const char *const bad_clear[] = { "a:b", "a\rb", "a\nb", ":" };
+	for (size_t i = 0; i < sizeof bad_clear / sizeof bad_clear[0]; i++) {
+		CHECK_EQ_INT(vp_add_user(&s.cfg, "joe", "example.com", bad_clear[i], "", 0, &e), VA_BAD_CHAR);
+		CHECK_EQ_INT(batch_add(&s.cfg, "joe", bad_clear[i], "", NULL), VA_BAD_CHAR);
+		CHECK_EQ_INT(vp_set_password(&s.cfg, "alice", "example.com", bad_clear[i], &e), VA_BAD_CHAR);
+		CHECK_EQ_INT(batch_one(&s.cfg, 0, "alice", bad_clear[i]), VA_BAD_CHAR);
+	}
+	CHECK(tree_digest(s.root) == before);
+
+	/* the limits themselves are accepted by both */
+	s.cfg.clear_passwords = 0;
+	OK(vp_add_user(&s.cfg, "joe", "example.com", "p", g64, 0, E));
+	vp_batch *b;
+	OK(vp_batch_begin(&s.cfg, "example.com", &b, E));
+	OK(vp_batch_add_user(b, "ann", p129 + 1, g64, 1, "20971520S,1000C", E));
+	OK(vp_batch_commit(b, NULL, E));
+	OK(vp_set_user_gecos(&s.cfg, "alice", "example.com", "caf\xc3\xa9 \x9b", E));
+	sandbox_free(&s);
+}
+
 int main(void)
 {
 	(void)compare_step;
@@ -365,5 +513,6 @@ int main(void)
 	RUN(catchall_same_for_set_and_add_domain_ex);
 	RUN(qmail_default_gate);
 	RUN(catchall_home_from_vpasswd);
+	RUN(fields_same_for_single_and_batch);
 	return T_SUMMARY();
 }
