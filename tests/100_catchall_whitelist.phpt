@@ -69,6 +69,19 @@ foreach (['', 'bounce', null] as $v) {
 vp_t_show(@vpopmail_set_catchall('tenant.test', 'bounce'));
 vp_t_show(@vpopmail_set_catchall('tenant.test', ''));
 
+/* Every catch-all line in the tree, run by sh: vdelivermail gets exactly the
+ * word written (no glob expanded into another mailbox, no word lost to '#'). */
+$changed = [];
+foreach (vp_h_run_pipes("$root/vpopmail/domains") as $f => $outs) {
+    $line = file("$root/vpopmail/domains$f", FILE_IGNORE_NEW_LINES)[0];
+    $word = substr($line, strrpos($line, ' ') + 1);
+    foreach ($outs as $o) {
+        if ($o !== "2||$word") {
+            $changed[] = str_replace($root, 'R', "$f: $line => $o");
+        }
+    }
+}
+var_dump($changed);
 /* nothing ran, nothing reached another tenant */
 var_dump(vp_h_find($root, 'pwned'), vpopmail_get_catchall('victim.test')['type']);
 ?>
@@ -99,6 +112,8 @@ bool(true)
 bool(true)
 false errno=-10 error=User does not exist: bounce@tenant.test
 false errno=-20 error=bad character: empty catch-all
+array(0) {
+}
 array(0) {
 }
 string(6) "delete"
