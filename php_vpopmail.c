@@ -121,11 +121,20 @@ static void warn_error(const vp_error *err)
 	php_error_docref(NULL, E_WARNING, "%s", VPOPMAIL_G(last_error));
 }
 
+/* The two directories, named by their INI settings in the message. */
+static bool check_dirs(vp_error *err)
+{
+	return vp_config_dir_check("vpopmail.directory", VPOPMAIL_G(directory), err) == 0 &&
+	       vp_config_dir_check("vpopmail.qmail_dir", VPOPMAIL_G(qmail_dir), err) == 0;
+}
+
 /* The configuration of this call; false (with the error set) on a bad INI value. */
 static bool load_config(vp_config *cfg, vp_error *err)
 {
 	memset(cfg, 0, sizeof *cfg);
 	vp_error_clear(err);
+	if (!check_dirs(err))
+		return false;
 	cfg->vpopmail_dir = VPOPMAIL_G(directory);
 	cfg->qmail_dir = VPOPMAIL_G(qmail_dir);
 	/* Name lookups can cost a trip through NSS: once per thread is enough. */
@@ -1144,6 +1153,11 @@ static PHP_MINIT_FUNCTION(vpopmail)
 {
 	REGISTER_INI_ENTRIES();
 	register_vpopmail_symbols(module_number);
+	/* Said once at start-up; PHP still starts (a failing MINIT would take every
+	 * other script down with it) and every call then fails with VA_BAD_CONFIG. */
+	vp_error err;
+	if (!check_dirs(&err))
+		zend_error(E_CORE_WARNING, "vpopmail: %s; every vpopmail_* function will fail", err.msg);
 	return SUCCESS;
 }
 
@@ -1202,7 +1216,9 @@ static PHP_MINFO_FUNCTION(vpopmail)
 		snprintf(path, sizeof path, "%s/control", cfg.qmail_dir);
 		info_writable("Can write qmail control files", path);
 	} else {
-		php_info_print_table_row(2, "Configuration error", err.msg);
+		snprintf(path, sizeof path, "%s (every vpopmail_* function fails with "
+		         "VPOPMAIL_VA_BAD_CONFIG until this is fixed)", err.msg);
+		php_info_print_table_row(2, "Configuration error", path);
 	}
 	php_info_print_table_end();
 	DISPLAY_INI_ENTRIES();

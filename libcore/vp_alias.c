@@ -138,6 +138,8 @@ static int dom_open(const vp_config *cfg, const char *domain, alias_dom *d, vp_e
 	d->dfd = -1;
 	if (cfg == NULL || domain == NULL)
 		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
 	rc = vp_domain_normalize(domain, strnlen(domain, VP_MAX_PW_DOMAIN + 2), name, err);
 	if (rc < 0)
 		return rc;

@@ -172,24 +172,6 @@ static batch_op *new_op(vp_batch *b, int kind, vp_error *err)
 	return o;
 }
 
-static int has_crlf(const char *s)
-{
-	return strpbrk(s, "\r\n") != NULL;
-}
-
-/* The password checks of vp_add_user / vp_set_password, in their order. */
-static int check_password(const vp_batch *b, const char *password, vp_error *err)
-{
-	size_t pl = strlen(password);
-	if (pl > VP_MAX_PW_CLEAR_PASSWD)
-		return vp_fail(err, VA_PASSWD_TOO_LONG, NULL);
-	if (pl == 0)
-		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
-	if (b->cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
-		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
-	return 0;
-}
-
 /* Queue o (already filled) or fail with the operation's index. */
 static int queue(vp_batch *b, batch_op *o, const char *password, int rc, vp_error *err)
 {
@@ -212,28 +194,11 @@ int vp_batch_add_user(vp_batch *b, const char *user, const char *password, const
 		return VA_MEMORY_ALLOC_ERR;
 	if (!gecos)
 		gecos = "";
-	size_t ul = strlen(user);
 	snprintf(o->name, sizeof o->name, "%s", user);
-	int rc;
-	/* vp_add_user's order of checks. */
-	if (strchr(gecos, ':') || has_crlf(gecos))
-		rc = vp_fail(err, VA_BAD_CHAR, "in gecos");
-	else if (ul > VP_MAX_PW_NAME)
-		rc = vp_fail(err, VA_USER_NAME_TOO_LONG, NULL);
-	else if (ul == 1)
-		rc = vp_fail(err, VA_ILLEGAL_USERNAME, "single character");
-	else if (strlen(password) > VP_MAX_PW_CLEAR_PASSWD)
-		rc = vp_fail(err, VA_PASSWD_TOO_LONG, NULL);
-	else if (strlen(gecos) > VP_MAX_PW_GECOS)
-		rc = vp_fail(err, VA_GECOS_TOO_LONG, NULL);
-	else
-		rc = check_password(b, password, err);
-	if (rc == 0)
-		rc = vp_user_normalize(user, ul, o->name, err);
-	if (rc == 0 && quota && strlen(quota) > VP_MAX_PW_QUOTA)
-		rc = vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
+	/* vp_add_user's validators, in its order (the domain is already checked). */
+	int rc = vp_new_user_check(b->cfg, user, NULL, password, gecos, o->name, err);
 	if (rc == 0 && quota)
-		rc = vp_quota_normalize(quota, o->quota, sizeof o->quota, err);
+		rc = vp_quota_check(quota, o->quota, sizeof o->quota, err);
 	if (rc == 0) {
 		snprintf(o->gecos, sizeof o->gecos, "%s", gecos);
 		o->apop = apop;
@@ -267,7 +232,7 @@ int vp_batch_set_password(vp_batch *b, const char *user, const char *password, v
 	snprintf(o->name, sizeof o->name, "%s", user);
 	int rc = vp_user_normalize(user, strlen(user), o->name, err);
 	if (rc == 0)
-		rc = check_password(b, password, err);
+		rc = vp_password_check(b->cfg, password, err);
 	return queue(b, o, password, rc, err);
 }
 
@@ -281,10 +246,8 @@ int vp_batch_set_quota(vp_batch *b, const char *user, const char *quota, vp_erro
 		return VA_MEMORY_ALLOC_ERR;
 	snprintf(o->name, sizeof o->name, "%s", user);
 	int rc = vp_user_normalize(user, strlen(user), o->name, err);
-	if (rc == 0 && strlen(quota) > VP_MAX_PW_QUOTA)
-		rc = vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
 	if (rc == 0)
-		rc = vp_quota_normalize(quota, o->quota, sizeof o->quota, err);
+		rc = vp_quota_check(quota, o->quota, sizeof o->quota, err);
 	o->has_quota = 1;
 	return queue(b, o, NULL, rc, err);
 }

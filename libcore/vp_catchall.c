@@ -4,17 +4,23 @@
  *
  * The file has one line, "| <vpopmail>/bin/vdelivermail '' <action>", which
  * qmail-local runs through sh -c: whatever we write as the action must be one
- * shell word with no meaning to the shell.  So set accepts only
+ * shell word with no meaning to the shell.  vp_catchall_check is the one
+ * definition of an acceptable catch-all (a whitelist), used by every caller
+ * that sets one (vp_set_catchall, vp_add_domain_ex):
  *   - "bounce-no-mailbox" and "delete", written as they are;
  *   - one address local@domain (local part [A-Za-z0-9._+=-], not starting
  *     with '-' or '.', domain as vp_domain_normalize accepts it), a forward;
  *   - the name of a user of the domain, written as that user's directory
  *     (pw_dir from vpasswd, so hashed homes work), as qmailadmin writes it
  *     and as vdelivermail delivers to it ("<dir>/Maildir/").  The user must
- *     exist, and its directory must itself be a harmless word (vpopmail
- *     allows '`' '$' '&' '|' in user names).
+ *     exist, and its directory must be <domaindir>/[bucket/]name made of
+ *     harmless bytes (vpopmail allows '`' '$' '&' '|' '*' '?' in user names).
  * Absolute paths and anything else are refused (VA_BAD_CHAR or
- * VA_INVALID_EMAIL_CHAR): spec 3.5 leaves them as an opt-in we do not take.
+ * VA_INVALID_EMAIL_CHAR): spec 3.5 leaves them as an opt-in we do not take;
+ * a directory path would make vdelivermail run that directory's .qmail, and
+ * sh expands glob bytes into another tenant's mailbox.
+ * vp_catchall_line_check holds the written action to the same set (a user
+ * as its home); vp_write_qmail_default refuses anything else.
  *
  * get parses the first line back; a line that is not a two-argument
  * vdelivermail call with one of those actions is VP_CATCHALL_OTHER, with the
@@ -213,6 +219,88 @@ int vp_get_catchall(const vp_config *cfg, const char *domain, vp_catchall *out, 
 	return 0;
 }
 
+/* ---- the one definition of a catch-all ---- */
+
+int vp_catchall_check(const char *action, enum vp_catchall_kind *kind, char *user,
+                      vp_error *err)
+{
+	char uname[VP_MAX_PW_NAME + 1];
+	int rc;
+
+	if (kind)
+		*kind = VP_CATCHALL_NONE;
+	if (!action)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	size_t n = strlen(action);
+	if (n == 0)
+		return vp_fail(err, VA_BAD_CHAR, "empty catch-all");
+	if (n > CATCHALL_MAX_ACTION)
+		return vp_fail(err, VA_ALIAS_LINE_TOO_LONG, "catch-all longer than %d bytes",
+		               CATCHALL_MAX_ACTION);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)action[i];
+		if (c <= ' ' || c >= 0x7f)
+			return vp_fail(err, VA_BAD_CHAR, "blank or control character in catch-all");
+	}
+	enum vp_catchall_kind k;
+	if (strcmp(action, "bounce-no-mailbox") == 0) {
+		k = VP_CATCHALL_BOUNCE;
+	} else if (strcmp(action, "delete") == 0) {
+		k = VP_CATCHALL_DELETE;
+	} else if (strchr(action, '@')) {
+		if ((rc = check_address(action, err)) != 0)
+			return rc;
+		k = VP_CATCHALL_FORWARD;
+	} else if (strchr(action, '/')) {
+		return vp_fail(err, VA_BAD_CHAR, "paths are not accepted: give a user name");
+	} else {
+		if ((rc = vp_user_normalize(action, n, uname, err)) != 0)
+			return rc;
+		if (user)
+			memcpy(user, uname, strlen(uname) + 1);
+		k = VP_CATCHALL_MAILBOX;
+	}
+	if (kind)
+		*kind = k;
+	return 0;
+}
+
+/* <domaindir>/[bucket/]name, exactly as vp_add_user makes a home: 1 with the name. */
+static int home_user(const vp_domain_info *dom, const char *path, char *name)
+{
+	size_t dl = dir_len(dom->dir), n = strlen(path);
+	if (n <= dl + 1 || memcmp(path, dom->dir, dl) != 0 || path[dl] != '/')
+		return 0;
+	const char *r = path + dl + 1, *last = strrchr(r, '/');
+	const char *nm = last ? last + 1 : r;
+	size_t nl = strlen(nm);
+	if (last && !vp_user_bucket_valid(r, (size_t)(last - r)))
+		return 0;
+	if (vp_user_normalize(nm, nl, name, NULL) != 0 || strcmp(name, nm) != 0)
+		return 0;
+	return 1;
+}
+
+int vp_catchall_line_check(const vp_domain_info *dom, const char *action, vp_error *err)
+{
+	char name[VP_MAX_PW_NAME + 1];
+	if (!dom || !action)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	size_t n = strlen(action);
+	if (n > VP_MAX_PW_DIR + 256 || !is_word(action, n))
+		return vp_fail(err, VA_BAD_CHAR, "not a safe word for .qmail-default");
+	if (strcmp(action, "bounce-no-mailbox") == 0 || strcmp(action, "delete") == 0)
+		return 0;
+	if (action[0] == '/') {
+		if (!home_user(dom, action, name))
+			return vp_fail(err, VA_BAD_CHAR, "not a mailbox of %s", dom->realdomain);
+		return 0;
+	}
+	if (!strchr(action, '@'))
+		return vp_fail(err, VA_BAD_CHAR, "not a catch-all: %s", action);
+	return check_address(action, err);
+}
+
 /* ---- writing ---- */
 
 int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action,
@@ -230,29 +318,10 @@ int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
-	size_t n = strlen(action);
-	if (n == 0)
-		return vp_fail(err, VA_BAD_CHAR, "empty catch-all");
-	if (n > CATCHALL_MAX_ACTION)
-		return vp_fail(err, VA_ALIAS_LINE_TOO_LONG, "catch-all longer than %d bytes",
-		               CATCHALL_MAX_ACTION);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)action[i];
-		if (c <= ' ' || c >= 0x7f)
-			return vp_fail(err, VA_BAD_CHAR, "blank or control character in catch-all");
-	}
-	if (strcmp(action, "bounce-no-mailbox") == 0 || strcmp(action, "delete") == 0) {
-		/* as they are */
-	} else if (strchr(action, '@')) {
-		if ((rc = check_address(action, err)) != 0)
-			return rc;
-	} else if (strchr(action, '/')) {
-		return vp_fail(err, VA_BAD_CHAR, "paths are not accepted: give a user name");
-	} else {
-		if ((rc = vp_user_normalize(action, n, uname, err)) != 0)
-			return rc;
-		is_user = 1;
-	}
+	enum vp_catchall_kind kind;
+	if ((rc = vp_catchall_check(action, &kind, uname, err)) != 0)
+		return rc;
+	is_user = kind == VP_CATCHALL_MAILBOX;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
@@ -263,9 +332,10 @@ int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action
 			rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 		if (rc < 0)
 			goto out;
-		size_t dl = dir_len(e.dir);
-		e.dir[dl] = '\0';
-		if (e.dir[0] != '/' || !is_word(e.dir, dl)) {
+		char hname[VP_MAX_PW_NAME + 1];
+		e.dir[dir_len(e.dir)] = '\0';
+		if (vp_catchall_line_check(&dom, e.dir, NULL) != 0 || !home_user(&dom, e.dir, hname) ||
+		    strcmp(hname, uname) != 0) {
 			rc = vp_fail(err, VA_BAD_CHAR, "the home of %s@%s is not usable in .qmail-default",
 			             uname, dom.realdomain);
 			goto out;

@@ -49,14 +49,18 @@ int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const 
                            vp_error *err)
 {
 	char path[4096], line[4400];
+	int rc;
+	/* The line runs through sh: both parts must be harmless words. */
+	if ((rc = vp_config_check(cfg, err)) != 0 || (rc = vp_catchall_line_check(d, action, err)) != 0)
+		return rc;
 	if (vp_path_join(path, sizeof path, d->dir, ".qmail-default") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	int n = snprintf(line, sizeof line, "| %.*s/bin/vdelivermail '' %s\n",
 	                 (int)base_len(cfg->vpopmail_dir), cfg->vpopmail_dir, action);
 	if (n < 0 || (size_t)n >= sizeof line)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	int rc = vp_write_file_atomic(cfg, path, line, (size_t)n, 0600, d->uid, d->gid,
-	                              cfg->chown_files, err);
+	rc = vp_write_file_atomic(cfg, path, line, (size_t)n, 0600, d->uid, d->gid,
+	                          cfg->chown_files, err);
 	if (rc != 0 && err && rc != VA_NO_SPACE)
 		err->code = rc = VA_COULD_NOT_OPEN_QMAIL_DEFAULT;
 	return rc;
@@ -393,71 +397,48 @@ int vp_add_alias_domain_either(const vp_config *cfg, const char *a, const char *
 }
 
 /*
- * The catch-all of vpopmail_add_domain_ex(): an address becomes a forward
- * (vadddomain -e); "delete" and "bounce-no-mailbox" are written as they are;
- * anything else keeps the default, as the original PHP binding's "-b" did.
+ * The catch-all of vpopmail_add_domain_ex(): exactly what vp_set_catchall
+ * accepts (vp_catchall_check), checked before anything is created; a user
+ * can only be the postmaster, the new domain's one user.  An empty value
+ * and "bounce" (the original binding's "-b", a no-op of vadddomain) keep
+ * the default.  1: set it, 0: keep the default, or a VA code.
  */
-static int catchall_action(const char *bounce, const char *deflt, char *out, size_t size,
-                           vp_error *err)
+static int catchall_wanted(const char *bounce, vp_error *err)
 {
-	if (!bounce || !*bounce) {
-		snprintf(out, size, "%s", deflt);
+	enum vp_catchall_kind kind;
+	char user[VP_MAX_PW_NAME + 1];
+	int rc;
+	if (!bounce || !*bounce || strcmp(bounce, "bounce") == 0)
 		return 0;
-	}
-	size_t n = strlen(bounce);
-	if (n > 255)
-		return vp_fail(err, VA_BAD_CHAR, "catch-all address too long");
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)bounce[i];
-		/* vdelivermail needs exactly two arguments: no blanks, quotes or shell bytes */
-		if (c <= ' ' || c >= 0x7f || strchr("'\"\\|`$;&<>()", c))
-			return vp_fail(err, VA_BAD_CHAR, "invalid character in catch-all");
-	}
-	const char *at = strchr(bounce, '@');
-	if (at) {
-		if (at == bounce || !at[1] || strchr(at + 1, '@') || bounce[0] == '-')
-			return vp_fail(err, VA_INVALID_EMAIL_CHAR, "invalid catch-all address");
-		snprintf(out, size, "%s", bounce);
-	} else if (strcmp(bounce, "delete") == 0 || strcmp(bounce, "bounce-no-mailbox") == 0) {
-		snprintf(out, size, "%s", bounce);
-	} else {
-		snprintf(out, size, "%s", deflt);
-	}
-	return 0;
+	if ((rc = vp_catchall_check(bounce, &kind, user, err)) != 0)
+		return rc;
+	if (kind == VP_CATCHALL_MAILBOX && strcmp(user, "postmaster") != 0)
+		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s (a new domain has only its postmaster)",
+		               user);
+	return 1;
 }
 
 int vp_add_domain_ex(const vp_config *cfg, const char *domain, const char *password,
                      const char *quota, const char *bounce, int apop, vp_error *err)
 {
-	char action[300], qbuf[64];
-	int rc;
+	char qbuf[64];
+	int rc, want;
 
 	vp_error_clear(err);
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
 	/* Check everything first, so a bad quota or catch-all creates nothing. */
-	if (quota && *quota && (rc = vp_quota_normalize(quota, qbuf, sizeof qbuf, err)) != 0)
+	if (quota && *quota && (rc = vp_quota_check(quota, qbuf, sizeof qbuf, err)) != 0)
 		return rc;
-	if ((rc = catchall_action(bounce, cfg->compat54 ? "bounce-no-mailbox" : "delete", action,
-	                          sizeof action, err)) != 0)
-		return rc;
+	if ((want = catchall_wanted(bounce, err)) < 0)
+		return want;
 	if ((rc = vp_add_domain(cfg, domain, NULL, cfg->uid, cfg->gid, err)) != 0)
 		return rc;
 	rc = vp_add_user(cfg, "postmaster", domain, password, "Postmaster", apop, err);
 	if (rc == 0 && quota && *quota)
 		rc = vp_set_quota(cfg, "postmaster", domain, quota, err);
-	if (rc == 0 && bounce && *bounce) {
-		vp_domain_info d;
-		char name[VP_MAX_PW_DOMAIN + 1];
-		rc = vp_domain_normalize(domain, strlen(domain), name, err);
-		if (rc == 0) {
-			rc = vp_domain_lookup(cfg, name, &d, err);
-			if (rc == 0)
-				rc = vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", name);
-			if (rc > 0)
-				rc = vp_write_qmail_default(cfg, &d, action, err);
-		}
-	}
+	if (rc == 0 && want)
+		rc = vp_set_catchall(cfg, domain, bounce, err);
 	if (rc != 0) {
 		/* Unlike the vadddomain CLI, a failed postmaster is never reported as success. */
 		vp_error ignored;

@@ -547,20 +547,6 @@ int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const cha
 
 /* ---- add ---- */
 
-static int has_crlf(const char *s)
-{
-	return strpbrk(s, "\r\n") != NULL;
-}
-
-/* Control bytes (C0, DEL): never part of a name, and a terminal escape in vuserinfo's output. */
-static int has_ctl(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 int vp_add_user(const vp_config *cfg, const char *user, const char *domain, const char *password,
                 const char *gecos, int apop, vp_error *err)
 {
@@ -581,27 +567,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		gecos = "";
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
-	/* vadduser's order of checks (spec 6.3), then ours. */
-	if (strchr(gecos, ':') || has_ctl(gecos))
-		return vp_fail(err, VA_BAD_CHAR, "in gecos");
-	size_t ul = strlen(user), dl = strlen(domain), pl = strlen(password);
-	if (ul > VP_MAX_PW_NAME)
-		return vp_fail(err, VA_USER_NAME_TOO_LONG, NULL);
-	if (ul == 1)
-		return vp_fail(err, VA_ILLEGAL_USERNAME, "single character");
-	if (dl > VP_MAX_PW_DOMAIN)
-		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
-	if (dl < 3)
-		return vp_fail(err, VA_INVALID_DOMAIN_NAME, NULL);
-	if (pl > VP_MAX_PW_CLEAR_PASSWD)
-		return vp_fail(err, VA_PASSWD_TOO_LONG, NULL);
-	if (strlen(gecos) > VP_MAX_PW_GECOS)
-		return vp_fail(err, VA_GECOS_TOO_LONG, NULL);
-	if (pl == 0)
-		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
-	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
-		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
-	if ((rc = vp_user_normalize(user, ul, uname, err)) != 0)
+	/* vadduser's order of checks (spec 6.3), the same validator as vp_batch. */
+	if ((rc = vp_new_user_check(cfg, user, domain, password, gecos, uname, err)) != 0)
 		return rc;
 	/* An alias domain resolves to its real domain: the user goes there. */
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
@@ -913,13 +880,8 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = check_names(cfg, user, domain, uname, err)) != 0)
 		return rc;
-	size_t pl = strlen(password);
-	if (pl > VP_MAX_PW_CLEAR_PASSWD)
-		return vp_fail(err, VA_PASSWD_TOO_LONG, NULL);
-	if (pl == 0)
-		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
-	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
-		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
+	if ((rc = vp_password_check(cfg, password, err)) != 0)
+		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
@@ -961,10 +923,7 @@ int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, con
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = check_names(cfg, user, domain, uname, err)) != 0)
 		return rc;
-	/* Length is checked on the raw input (spec 9.2), then the strict parse. */
-	if (strlen(quota) > VP_MAX_PW_QUOTA)
-		return vp_fail(err, VA_QUOTA_TOO_LONG, NULL);
-	if ((rc = vp_quota_normalize(quota, q, sizeof q, err)) != 0)
+	if ((rc = vp_quota_check(quota, q, sizeof q, err)) != 0)
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;

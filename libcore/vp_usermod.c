@@ -137,13 +137,8 @@ int vp_set_user_gecos(const vp_config *cfg, const char *user, const char *domain
 	vp_error_clear(err);
 	if (!gecos)
 		return vp_fail(err, VA_NULL_POINTER, NULL);
-	size_t n = strlen(gecos);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)gecos[i];
-		if (c == ':' || c < 0x20 || c == 0x7f)
-			return vp_fail(err, VA_BAD_CHAR, "in gecos");
-	}
-	if (n > VP_MAX_PW_GECOS)
-		return vp_fail(err, VA_GECOS_TOO_LONG, NULL);
+	int rc = vp_gecos_check(gecos, err);
+	if (rc != 0)
+		return rc;
 	return modify_user(cfg, user, domain, apply_gecos, (void *)gecos, err);
 }

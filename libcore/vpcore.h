@@ -169,7 +169,22 @@ void vp_error_clear(vp_error *err);
 int vp_domain_normalize(const char *src, size_t len, char *dst, vp_error *err);
 /* Lowercases a user name into dst (size >= VP_MAX_PW_NAME+1), spec 6.2 + 15.1. */
 int vp_user_normalize(const char *src, size_t len, char *dst, vp_error *err);
+/* One validator per vpasswd field, shared by the single calls and vp_batch:
+ * gecos (no ':' or control byte, <= 64 bytes), password (1..128 bytes; no
+ * ':' CR LF when stored in clear), quota (<= 20 bytes, then
+ * vp_quota_normalize into out).  vp_new_user_check: all of vp_add_user's
+ * argument checks in vadduser's order (domain may be NULL: not checked),
+ * the normalised name in uname (VP_MAX_PW_NAME+1). */
+int vp_gecos_check(const char *gecos, vp_error *err);
+int vp_password_check(const vp_config *cfg, const char *password, vp_error *err);
+int vp_quota_check(const char *quota, char *out, size_t size, vp_error *err);
+int vp_new_user_check(const vp_config *cfg, const char *user, const char *domain,
+                      const char *password, const char *gecos, char *uname, vp_error *err);
+/* Directories, uid, gid; every entry point calls it (VA_BAD_CONFIG). */
 int vp_config_check(const vp_config *cfg, vp_error *err);
+/* One configured directory (what names it in the message): absolute, only
+ * [A-Za-z0-9/._+-], no empty, "." or ".." component; 0 or VA_BAD_CONFIG. */
+int vp_config_dir_check(const char *what, const char *dir, vp_error *err);
 
 /* ---- locking and atomic replacement (vp_file.c) ---- */
 typedef struct vp_lock {
@@ -275,7 +290,8 @@ int vp_add_alias_domain_either(const vp_config *cfg, const char *a, const char *
 /* vadddomain CLI: domain + postmaster (+ quota, + catch-all from bounce). */
 int vp_add_domain_ex(const vp_config *cfg, const char *domain, const char *password,
                      const char *quota, const char *bounce, int apop, vp_error *err);
-/* Write <domaindir>/.qmail-default with "| <vpopmail>/bin/vdelivermail '' <action>". */
+/* Write <domaindir>/.qmail-default with "| <vpopmail>/bin/vdelivermail '' <action>";
+ * action must pass vp_catchall_line_check (VA_BAD_CHAR otherwise, nothing written). */
 int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const char *action,
                            vp_error *err);
 
@@ -395,6 +411,15 @@ int vp_get_catchall(const vp_config *cfg, const char *domain, vp_catchall *out, 
  * user name (deliver to that mailbox). */
 int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action,
                     vp_error *err);
+/* The one definition of an acceptable catch-all (a whitelist; the line runs
+ * through sh): what vp_set_catchall and vp_add_domain_ex accept.  0 with
+ * *kind BOUNCE, DELETE, FORWARD or MAILBOX (then the normalised name in
+ * user, VP_MAX_PW_NAME+1 bytes, if not NULL), or a VA code. */
+int vp_catchall_check(const char *action, enum vp_catchall_kind *kind, char *user,
+                      vp_error *err);
+/* The action as written: a keyword, a forward address or a home
+ * <domaindir>/[bucket/]name of safe bytes; vp_write_qmail_default's gate. */
+int vp_catchall_line_check(const vp_domain_info *dom, const char *action, vp_error *err);
 
 /* ---- quota usage (vp_quota.c): Maildir++ maildirsize ---- */
 typedef struct vp_quota_usage {

@@ -1,5 +1,5 @@
 --TEST--
-hostile input: every domain argument of every function (../, /, NUL, CR/LF, ':', control and non-ASCII bytes, overlong, empty); nothing written on rejection
+hostile input: every domain argument of every function (../, /, NUL, CR/LF, ':', control and non-ASCII bytes, overlong, empty), and the catch-all of add_domain_ex/set_catchall (paths, globs, "#", "..": one whitelist); nothing written on rejection
 --EXTENSIONS--
 vpopmail
 --INI--
@@ -140,6 +140,14 @@ foreach (['mail.hostile.test', 'local2.hostile.test'] as $d) {
     $cases[] = ['vpopmail_add_alias_domain_ex', ['example.com', $d], VPOPMAIL_VA_HOST_DOMAIN];
 }
 /* ---- issue 12 class 2: end ---- */
+/* Catch-alls (the .qmail-default line runs through sh): add_domain_ex's
+ * $bounce and set_catchall share one whitelist and answer alike. */
+$i = 0;
+foreach (vp_h_bad_catchalls($root, "$root/vpopmail/domains/other.test", "$root/evil@dir") as [$v, $code]) {
+    $cases[] = ['vpopmail_set_catchall', ['example.com', $v], $code];
+    $cases[] = ['vpopmail_set_catchall', ['alias.example', $v], $code];
+    $cases[] = ['vpopmail_add_domain_ex', ['new' . $i++ . '.test', 'pw12345', '1M', $v], $code];
+}
 
 $bad = vp_h_run_rejections($root, $cases);
 $n = count($cases);

@@ -1,5 +1,5 @@
 --TEST--
-hostile input: user names, passwords, gecos and quotas of add_user/del_user/passwd/set_user_quota/auth_user; nothing written on rejection
+hostile input: user names, passwords, gecos and quotas of add_user/del_user/passwd/set_user_quota/auth_user (gecos and quotas also through set_user_gecos and batch, with the same answers); nothing written on rejection
 --EXTENSIONS--
 vpopmail
 --INI--
@@ -62,23 +62,18 @@ foreach (['vpopmail_add_user' => ['joe', $D], 'vpopmail_passwd' => ['alice', $D]
 foreach (['', 'alicepw ', 'ALICEPW', 'alicep', "alicepw\n", "alicepw\0", 'alicepw:', str_repeat('p', 4096), '*', '!'] as $pw) {
     $cases[] = ['vpopmail_auth_user', ['alice', $D, $pw], str_contains($pw, "\0") ? 'ValueError' : $V('WRONG_PASSWORD')];
 }
-/* gecos: no field separator, no line breaks, no control bytes, 64 bytes at most. */
-foreach (['Joe:Smith', ':', "Joe\npostmaster:x:1:0:x:/tmp:NOQUOTA", "Joe\r", "\n", "Joe\tSmith", "Joe\x01",
-          "Joe\x1b[31m", "Joe\x7f", "J\x08oe"] as $g) {
-    $cases[] = ['vpopmail_add_user', ['joe', $D, 'pw12345', $g], $V('BAD_CHAR')];
-}
-foreach ([str_repeat('g', 65), str_repeat("\xc3\xa9", 33)] as $g) {
-    $cases[] = ['vpopmail_add_user', ['joe', $D, 'pw12345', $g], $V('GECOS_TOO_LONG')];
+/* gecos: no field separator, no line breaks, no control bytes (ESC, BEL, TAB,
+ * DEL, ...), 64 bytes at most; batch add and set_user_gecos answer alike. */
+foreach (vp_h_bad_gecos() as [$g, $code]) {
+    $cases[] = ['vpopmail_add_user', ['joe', $D, 'pw12345', $g], $code];
+    $cases[] = ['vpopmail_set_user_gecos', ['alice', $D, $g], $code];
+    $cases[] = ['vpopmail_batch', [$D, [['add', 'joe', 'pw12345', $g]]], $code];
 }
 /* Quotas vsetuserquota would mangle, huge ones, and the 20-byte field limit. */
-foreach (['', ' ', '-1', '-5M', '1e9', '1E9', '0x10', '1.5M', 'M', '10m ', ' 10M', "10M\n", '10M:',
-          '10T', '10P', '10X', 'C', '10S,', ',10C', 'NOQUOTA,10C', '10c', '1G,', 'noquota ', '9223372036854775808',
-          '18446744073709551616', '9999999999999999999G', '99999999999G', '../../x', '/etc/passwd', "1\r\n",
-          "\x01", "\xc3\xa9"] as $q) {
-    $cases[] = ['vpopmail_set_user_quota', ['alice', $D, $q], $V('INVALID_QUOTA')];
-}
-foreach (['99999999999999999999S', '1000000000000000000000', '20971520S,1000000000000C', str_repeat('9', 100)] as $q) {
-    $cases[] = ['vpopmail_set_user_quota', ['alice', $D, $q], $V('QUOTA_TOO_LONG')];
+foreach (vp_h_bad_quotas() as [$q, $code]) {
+    $cases[] = ['vpopmail_set_user_quota', ['alice', $D, $q], $code];
+    $cases[] = ['vpopmail_batch', [$D, [['quota', 'alice', $q]]], $code];
+    $cases[] = ['vpopmail_batch', [$D, [['add', 'joe', 'pw12345', '', false, $q]]], $code];
 }
 /* NUL bytes and wrong types in every argument. */
 $sig = [

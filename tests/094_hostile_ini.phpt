@@ -1,5 +1,5 @@
 --TEST--
-hostile input through the INI (PHP_INI_SYSTEM, so each setting runs in a child PHP): negative, zero, huge or unknown uid/gid, relative directories, unknown schemes refuse every call; clear-text passwords and program aliases under their switches
+hostile input through the INI (PHP_INI_SYSTEM, so each setting runs in a child PHP): negative, zero, huge or unknown uid/gid, relative directories, directories with bytes sh or users/assign would read (';' ' ' '$' ':' quotes, globs) or '.'/'..'/empty components, unknown schemes refuse every call; clear-text passwords and program aliases under their switches
 --EXTENSIONS--
 vpopmail
 --SKIPIF--
@@ -39,6 +39,8 @@ function in_child(string $root, array $ini, array $cases): int
     file_put_contents($file, serialize($cases));
     $code = 'require ' . var_export(__DIR__ . '/hostile.inc', true) . ";\n"
         . '$cases = unserialize(file_get_contents(' . var_export($file, true) . "));\n"
+        . '$ini = ' . var_export($ini, true) . ";\n"
+        . 'foreach ($ini as $k => $v) { if (ini_get($k) !== (string)$v) echo "setting $k did not arrive: ", json_encode(ini_get($k)), "\n"; }'
         . '$bad = 0; foreach ($cases as $i => [$fn, $args, $expect]) {'
         . ' [$got, $w] = vp_h_call($fn, $args); $why = vp_h_check($fn, $got, $w, $expect);'
         . ' if ($why !== null) { $bad++; echo "case $i ", vp_h_label($fn, $args), ": $why\n"; } }'
@@ -51,9 +53,9 @@ function in_child(string $root, array $ini, array $cases): int
         echo json_encode($ini), ": no result from the child: $out\n";
         return count($cases);
     }
-    if ($m[1] !== '0') {
+    if ($m[1] !== '0' || str_contains($out, 'did not arrive')) {
         echo json_encode($ini), ":\n", $out;
-        $bad += (int)$m[1];
+        $bad += max(1, (int)$m[1]);
     }
     $after = vp_h_snapshot($root);
     if ($after !== $before) {
@@ -74,6 +76,22 @@ foreach (['-1', '0', '-89', '2147483648', '4294967296', '99999999999999999999', 
 foreach (['vpopmail' => 'vpopmail.directory', 'qmail' => 'vpopmail.qmail_dir', '../qmail' => 'vpopmail.qmail_dir'] as $v => $k) {
     $settings[] = [$k => $v];
 }
+/* Paths that would land unquoted in .qmail-default (sh -c) or split an assign
+ * line at ':': refused even though each one exists and holds a usable tree. */
+foreach (['vp;id', 'vp x', 'vp$x', 'vp:x', "vp'x", 'vp`id`', 'vp|x', 'vp&x', 'vp*', 'vp?', 'vp[x]', 'vp#x',
+          'vp~', "vp	x", 'vp,x', 'vp=x', 'vp@x', "cafÃ©"] as $name) {
+    foreach (['', '/domains', '/users', '/control'] as $sub) {
+        @mkdir("$root/$name$sub", 0755, true);
+    }
+    $settings[] = ['vpopmail.directory' => "$root/$name"];
+    $settings[] = ['vpopmail.qmail_dir' => "$root/$name"];
+}
+foreach (["$root/vpopmail/../vpopmail", "$root/./vpopmail", "$root//vpopmail", "$root/vpopmail/.", "$root/vpopmail/.."] as $v) {
+    $settings[] = ['vpopmail.directory' => $v];
+}
+foreach (["$root/qmail/../qmail", "$root/./qmail", "$root//qmail"] as $v) {
+    $settings[] = ['vpopmail.qmail_dir' => $v];
+}
 $settings[] = ['vpopmail.password_scheme' => 'rot13'];
 $settings[] = ['vpopmail.password_scheme' => 'des'];
 $settings[] = ['vpopmail.qmail_reload' => 'kill -HUP 1'];
@@ -83,7 +101,8 @@ $settings[] = ['vpopmail.qmail_reload' => '/var/run/qmail.pid'];
 $reduced = getenv('USE_ZEND_ALLOC') === '0';
 if ($reduced) {
     $settings = array_values(array_filter($settings, fn ($i) => in_array(array_values($i)[0],
-        ['-1', '99999999999999999999', 'root', 'vpopmail', 'rot13'], true) || ($i['vpopmail.gid'] ?? '') === '0'));
+        ['-1', '99999999999999999999', 'root', 'vpopmail', 'rot13', "$root/vp;id", "$root/./qmail"], true)
+        || ($i['vpopmail.gid'] ?? '') === '0'));
 }
 foreach ($settings as $ini) {
     $cases = array_map(fn ($c) => [...$c, VPOPMAIL_VA_BAD_CONFIG], $every);
@@ -96,6 +115,8 @@ $cases = [];
 foreach (['a:b', ':', "a\nb", "a\rb", "pw\nalice:x:1:0::/tmp:NOQUOTA:x"] as $pw) {
     $cases[] = ['vpopmail_add_user', ['joe', $D, $pw], VPOPMAIL_VA_BAD_CHAR];
     $cases[] = ['vpopmail_passwd', ['alice', $D, $pw], VPOPMAIL_VA_BAD_CHAR];
+    $cases[] = ['vpopmail_batch', [$D, [['add', 'joe', $pw]]], VPOPMAIL_VA_BAD_CHAR];
+    $cases[] = ['vpopmail_batch', [$D, [['passwd', 'alice', $pw]]], VPOPMAIL_VA_BAD_CHAR];
 }
 $n += count($cases);
 $bad += in_child($root, $base + ['vpopmail.clear_passwords' => '1', 'vpopmail.uid' => '89', 'vpopmail.gid' => '89'], $cases);
