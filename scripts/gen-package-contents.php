@@ -15,7 +15,8 @@
  * .gitignore lists.  Of those files the package takes:
  *   role src   every *.c and *.h outside tests/ and libcore/tests/ (vpopmail_arginfo.h
  *              included), config.m4, config.w32, Makefile.frag, vpopmail.stub.php,
- *              scripts/libcore-tests.sh (Makefile.frag's libcore-test runs it)
+ *              scripts/libcore-tests.sh (Makefile.frag's libcore-test runs it) and
+ *              scripts/mariadb.sh (the private server test_store_mysql starts)
  *   role test  everything under tests/ (phpt, inc, CONFLICTS, the fixture trees
  *              tests/fixtures/** that the phpt and C tests compare with) and
  *              everything under libcore/tests/
