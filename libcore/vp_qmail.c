@@ -539,14 +539,18 @@ int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *o
 	if (strlen(domain) > VP_MAX_PW_DOMAIN)
 		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
 	int rc = users_cdb_find(path, assign, domain, out, err);
-	if (rc != USERS_CDB_STALE)
-		return rc;
-	struct stat st;
-	if (stat(assign, &st) != 0 && errno == ENOENT) /* nothing to answer from instead */
-		return vp_fail(err, VA_CORRUPT_FILE, "%s does not parse and there is no users/assign", path);
-	rc = assign_find(assign, domain, out, err);
-	if (rc >= 0)
-		users_cdb_refresh(cfg, assign);
+	if (rc == USERS_CDB_STALE) {
+		struct stat st;
+		if (stat(assign, &st) != 0 && errno == ENOENT) /* nothing to answer from instead */
+			return vp_fail(err, VA_CORRUPT_FILE, "%s does not parse and there is no users/assign",
+			               path);
+		rc = assign_find(assign, domain, out, err);
+		if (rc >= 0)
+			users_cdb_refresh(cfg, assign);
+	}
+	/* which directory: a writer checks under its lock that it is still this one */
+	if (rc == 1)
+		vp_dir_id_get(out->dir, &out->id);
 	return rc;
 }
 
