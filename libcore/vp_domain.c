@@ -235,6 +235,8 @@ static int write_empty_vpasswd(const vp_config *cfg, const vp_domain_info *d, vp
 	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	vp_lock lock;
+	/* under assign.lock (the caller's): the order of vpcore.h; the domain is
+	 * not registered yet, so no writer can be waiting for this lock */
 	rc = vp_lock_acquire(cfg, path, &lock, err);
 	if (rc != 0)
 		return rc;

@@ -165,6 +165,8 @@ static int rewrite_lines(const vp_config *cfg, const char *path, int is_assign, 
 
 	if (removed)
 		*removed = 0;
+	/* a leaf: the caller holds assign.lock, and maybe a domain's .vpasswd.lock
+	 * (vp_del_domain), never another control lock (lock order: vpcore.h) */
 	snprintf(lockpath, sizeof lockpath, "%s.lock", path);
 	rc = vp_lock_acquire(cfg, lockpath, &lock, err);
 	if (rc != 0)
@@ -515,6 +517,8 @@ static void users_cdb_refresh(const vp_config *cfg, const char *assign)
 	vp_error ignored;
 	char *data;
 	size_t len;
+	/* Tried, never waited for: a writer holding a domain's lock may look a
+	 * domain up, and assign.lock comes before that lock (vpcore.h). */
 	quick.lock_timeout_ms = 1;
 	snprintf(lockpath, sizeof lockpath, "%s.lock", assign);
 	if (vp_lock_acquire(&quick, lockpath, &lock, &ignored) != 0)
