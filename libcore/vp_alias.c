@@ -23,7 +23,8 @@
  * duplicate line is refused (VA_ALIAS_LINE_EXISTS), as the valias CLI does.
  *
  * Locking: writers hold the fcntl lock on <domaindir>/.vpasswd.lock, the
- * per-domain lock file vpopmail itself creates and keeps.  A per-alias
+ * per-domain lock file vpopmail itself creates and keeps, through
+ * vp_domain_lock (which fails for a domain deleted since dom_open).  A per-alias
  * ".qmail-<name'>.lock" would leave an empty file that real vpopmail lists
  * as an alias named "<name>.lock", and an empty alias file makes the real
  * valias_select_all stop its listing early (spec 10.4), so such files would
@@ -54,7 +55,6 @@
 
 #define ALIAS_PREFIX ".qmail-"
 #define ALIAS_PREFIX_LEN 7
-#define ALIAS_LOCK_NAME ".vpasswd.lock"
 #define ALIAS_MAX_FILE (1024 * 1024) /* a .qmail file larger than this is refused */
 #define ALIAS_MAX_ENTRIES 1000000    /* directory entries considered by a listing */
 
@@ -162,31 +162,13 @@ static int dom_open(const vp_config *cfg, const char *domain, alias_dom *d, vp_e
 }
 
 /*
- * Lock the domain's .vpasswd.lock.  If it does not exist yet, create it
- * ourselves first so that it is owned by the domain (vpopmail running as
- * the domain uid must be able to open it later).
+ * Lock the domain's .vpasswd.lock (created owned by the domain, so that
+ * vpopmail running as the domain uid can open it later), and find out under
+ * it whether the domain was deleted or made again since dom_open.
  */
 static int dom_lock(const vp_config *cfg, alias_dom *d, vp_lock *lock, vp_error *err)
 {
-	char path[sizeof d->dir + sizeof ALIAS_LOCK_NAME + 1];
-	int fd;
-
-	fd = openat(d->dfd, ALIAS_LOCK_NAME,
-	            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		if (fchmod(fd, 0600) != 0 ||  /* whatever the umask */
-		    (cfg->chown_files && d->info.uid != (uid_t)-1 &&
-		     fchown(fd, d->info.uid, d->info.gid) != 0)) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "chmod/chown", ALIAS_LOCK_NAME);
-		}
-		close(fd);
-	}
-	if (vp_path_join(path, sizeof path, d->dir, ALIAS_LOCK_NAME) != 0)
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	return vp_lock_acquire(cfg, path, lock, err);
+	return vp_domain_lock(cfg, &d->info, lock, err);
 }
 
 /* ---- reading ---- */

@@ -445,6 +445,7 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 	}
 	int have_free = access(p->freepath, F_OK) == 0;
 	if (have_free || nfree > 0) {
+		/* a leaf under .vpasswd.lock (lock order: vpcore.h) */
 		if ((rc = vp_lock_acquire(cfg, p->freelock, &flock, err)) != 0)
 			goto fail;
 		if (cfg->chown_files && fchown(flock.fd, dom->uid, dom->gid) != 0) {

@@ -3,6 +3,9 @@
  *
  * Every operation holds users/assign.lock from its existence check to its
  * last qmail file, so concurrent writers (ours or vpopmail's) serialise.
+ * Deleting a domain also takes the domain's own locks (lock order in
+ * vpcore.h), so that it never runs beside a writer of the domain's files;
+ * those writers hold vp_domain_lock, which finds a deleted or re-made domain.
  */
 #include "vpcore.h"
 
@@ -13,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static size_t base_len(const char *dir)
@@ -43,6 +48,163 @@ static int lock_registry(const vp_config *cfg, vp_lock *lock, vp_error *err)
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/assign.lock") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	return vp_lock_acquire(cfg, path, lock, err);
+}
+
+/* 1: d is still what a lookup finds now; 0: deleted, re-made or moved;
+ * <0: the lookup failed.  lockfd (or -1): the lock we hold must still be
+ * the file at lockpath (it is pinned by the fd, so its inode is not reused). */
+static int still_same(const vp_config *cfg, const vp_domain_info *d, int lockfd,
+                      const char *lockpath, vp_error *err)
+{
+	vp_domain_info now;
+	int rc = vp_domain_lookup(cfg, d->realdomain, &now, err);
+	if (rc <= 0)
+		return rc;
+	if (now.is_alias || strcmp(now.dir, d->dir) != 0 || !vp_dir_id_same(&now.id, &d->id))
+		return 0;
+	struct stat a, b;
+	if (lockfd >= 0 && (fstat(lockfd, &a) != 0 || lstat(lockpath, &b) != 0 ||
+	                    a.st_dev != b.st_dev || a.st_ino != b.st_ino))
+		return 0;
+	return 1;
+}
+
+int vp_domain_lock(const vp_config *cfg, const vp_domain_info *d, vp_lock *lock, vp_error *err)
+{
+	char path[4096];
+	lock->fd = -1;
+	if (!d->realdomain[0])
+		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "no domain looked up");
+	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	int rc = vp_lock_acquire(cfg, path, lock, err);
+	if (rc == VA_FILE_BUSY)
+		return rc;
+	/* Also when the lock could not be opened: its directory may be gone. */
+	vp_error tmp;
+	int same = still_same(cfg, d, lock->fd, path, &tmp);
+	if (same != 1) {
+		vp_lock_release(lock);
+		if (same < 0) {
+			if (err)
+				*err = tmp;
+			return same;
+		}
+		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s (deleted meanwhile)", d->realdomain);
+	}
+	if (rc != 0)
+		return rc;
+	/* vpopmail chowns the lock file with the files it guards. */
+	if (cfg->chown_files && fchown(lock->fd, d->uid, d->gid) != 0) {
+		/* not fatal: the lock is held either way */
+	}
+	return 0;
+}
+
+/* ---- directories set aside ---- */
+
+#define ASIDE_PREFIX ".del."
+
+/* Rename dir (which lies under domains) to <domains>/.del.<name>.<random>:
+ * one step after which no lookup, writer or add finds it under its name (a
+ * domain name never starts with '.').  Walked by fd, never through a
+ * symlink, like vp_remove_tree.  1 and the new path in aside, 0 when dir is
+ * not there, -1 with errno when it cannot be renamed (a mount point...). */
+static int set_aside(const char *domains, const char *dir, const char *name, char *aside,
+                     size_t size)
+{
+	char rel[4096];
+	size_t n = strlen(domains);
+	if (strncmp(dir, domains, n) != 0 || dir[n] != '/' ||
+	    snprintf(rel, sizeof rel, "%s", dir + n + 1) >= (int)sizeof rel) {
+		errno = EINVAL;
+		return -1;
+	}
+	int top = open(domains, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (top < 0)
+		return errno == ENOENT ? 0 : -1;
+	int parent = dup(top), rc = -1;
+	char *last = rel, *slash;
+	while (parent >= 0 && (slash = strchr(last, '/')) != NULL) {
+		*slash = '\0';
+		int sub = -1;
+		if (last[0] && strcmp(last, ".") != 0 && strcmp(last, "..") != 0)
+			sub = openat(parent, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else
+			errno = EINVAL;
+		close(parent);
+		parent = sub;
+		last = slash + 1;
+	}
+	if (parent < 0) {
+		rc = errno == ENOENT ? 0 : -1;
+		goto done;
+	}
+	for (int tries = 0; tries < 8; tries++) {
+		unsigned long long r = 0;
+		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+			r = ((unsigned long long)getpid() << 32) ^ (unsigned long long)time(NULL) ^
+			    (unsigned long long)(uintptr_t)aside ^ (unsigned long long)tries;
+		char base[256];
+		if (snprintf(base, sizeof base, ASIDE_PREFIX "%s.%016llx", name, r) >= (int)sizeof base ||
+		    vp_path_join(aside, size, domains, base) != 0) {
+			errno = ENAMETOOLONG;
+			break;
+		}
+		/* no RENAME_NOREPLACE everywhere: never rename onto an existing name */
+		struct stat st;
+		if (fstatat(top, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			errno = EEXIST;
+			continue;
+		}
+		if (renameat(parent, last, top, base) == 0)
+			rc = 1;
+		else if (errno == ENOENT)
+			rc = 0;
+		break;
+	}
+done:
+	if (parent >= 0)
+		close(parent);
+	close(top);
+	return rc;
+}
+
+/* Remove a tree set aside.  A process that still had a file open in it (a
+ * delivery, a login writing lastauth) may add an entry while we walk it:
+ * walk it again. */
+static int remove_aside(const char *domains, const char *aside, vp_error *err)
+{
+	int rc = 0;
+	for (int tries = 0; tries < 4; tries++) {
+		vp_error_clear(err);
+		if ((rc = vp_remove_tree(domains, aside, err)) == 0)
+			break;
+	}
+	return rc;
+}
+
+/* What killed deletes left set aside; best effort (the caller holds assign.lock,
+ * which every delete holds while it sets a tree aside and removes it). */
+static void sweep_aside(const char *domains)
+{
+	char path[4096];
+	vp_error ignored;
+	int fd = open(domains, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, ASIDE_PREFIX, strlen(ASIDE_PREFIX)) != 0)
+			continue;
+		if (vp_path_join(path, sizeof path, domains, de->d_name) == 0)
+			vp_remove_tree(domains, path, &ignored);
+	}
+	closedir(d);
 }
 
 int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const char *action,
@@ -77,6 +239,8 @@ static int write_empty_vpasswd(const vp_config *cfg, const vp_domain_info *d, vp
 	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	vp_lock lock;
+	/* under assign.lock (the caller's): the order of vpcore.h; the domain is
+	 * not registered yet, so no writer can be waiting for this lock */
 	rc = vp_lock_acquire(cfg, path, &lock, err);
 	if (rc != 0)
 		return rc;
@@ -151,10 +315,16 @@ static int remove_crashed_add_dir(const char *domains, const char *dir)
 		      (strcmp(n, "vpasswd") == 0 && st.st_size == 0));
 	}
 	closedir(d);
-	if (!ok || vp_remove_tree(domains, dir, &ignored) != 0) {
+	/* aside first: then the name is free even if the removal fails */
+	char aside[4096];
+	const char *name = strrchr(dir, '/');
+	int set = ok ? set_aside(domains, dir, name ? name + 1 : dir, aside, sizeof aside) : -1;
+	if (set < 0) {
 		errno = EEXIST;
 		return -1;
 	}
+	if (set > 0)
+		vp_remove_tree(domains, aside, &ignored);
 	return 0;
 }
 
@@ -182,6 +352,7 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 		return vp_fail(err, VA_BAD_V_DIR, "%s", cfg->vpopmail_dir);
 	if (vp_mkdir_owned(domains, 0700, uid, gid, cfg->chown_files) != 0 && errno != EEXIST)
 		return vp_fail_errno(err, VA_CAN_NOT_MAKE_DOMAINS_DIR, "cannot create", domains);
+	sweep_aside(domains);
 
 	/* The per-uid domain counter of spec 1.3, always under our own home. */
 	vp_path_join(counter, sizeof counter, domains, ".dir-control");
@@ -277,15 +448,32 @@ static int domain_dir_is_ours(const vp_config *cfg, const vp_domain_info *d)
 	return 1;
 }
 
+/* The domain's locks, in the order of vpcore.h: what its writers hold while
+ * they change its files.  A directory that is not there has no writers. */
+static int lock_domain_dir(const vp_config *cfg, const vp_domain_info *d, vp_lock *vpw,
+                           vp_error *err)
+{
+	char path[4096];
+	struct stat st;
+	vpw->fd = -1;
+	if (lstat(d->dir, &st) != 0 && errno == ENOENT)
+		return 0;
+	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	return vp_lock_acquire(cfg, path, vpw, err);
+}
+
 int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 {
-	char name[VP_MAX_PW_DOMAIN + 1];
+	char name[VP_MAX_PW_DOMAIN + 1], domains[4096], path[4096], aside[4096];
 	vp_domain_info d;
-	vp_lock lock;
+	vp_lock lock, vpw = { -1 }, dcf = { -1 };
 	int rc;
 
 	if ((rc = begin(cfg, domain, name, err)) != 0)
 		return rc;
+	if (vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains") != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	if ((rc = lock_registry(cfg, &lock, err)) != 0)
 		return rc;
 	rc = vp_domain_lookup(cfg, name, &d, err);
@@ -302,6 +490,11 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		rc = vp_fail(err, VA_BAD_DIR, "%s is outside %s/domains", d.dir, cfg->vpopmail_dir);
 		goto out;
 	}
+	sweep_aside(domains);
+	/* Wait for the writers in the domain (they hold its lock for a whole
+	 * change) before anything changes; new ones find it gone under their lock. */
+	if ((rc = lock_domain_dir(cfg, &d, &vpw, err)) != 0)
+		goto out;
 	char **names;
 	size_t count;
 	rc = vp_assign_names_for(cfg, name, &names, &count, err);
@@ -313,13 +506,29 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	vp_free_names(names, count);
 	if (rc != 0)
 		goto out;
-	char domains[4096], counter[4096];
-	vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains");
-	rc = vp_remove_tree(domains, d.dir, err);
-	vp_path_join(counter, sizeof counter, domains, ".dir-control");
+	/* vpopmail's own tools take .dir_control_free.lock by itself (when the
+	 * file is there at all): not in the middle of their write either. */
+	if (vpw.fd >= 0 && vp_path_join(path, sizeof path, d.dir, ".dir_control_free.lock") == 0 &&
+	    access(path, F_OK) == 0 && (rc = vp_lock_acquire(cfg, path, &dcf, err)) != 0)
+		goto out;
+	/* One rename makes the whole tree vanish for writers and lookups; it is
+	 * removed from aside, where nothing can block adding the name again. */
+	int set = set_aside(domains, d.dir, d.realdomain, aside, sizeof aside);
+	vp_lock_release(&dcf);
+	if (set < 0) {
+		/* cannot move it (a mount point?): remove it where it is, as before */
+		rc = vp_remove_tree(domains, d.dir, err);
+	} else if (set > 0 && remove_aside(domains, aside, err) != 0) {
+		/* The domain is gone and its name free: the next add or delete of
+		 * a domain takes the rest away. */
+		vp_error_clear(err);
+	}
+	vp_path_join(path, sizeof path, domains, ".dir-control");
 	if (rc == 0)
-		rc = vp_dirc_dec(cfg, counter, d.uid, d.gid, err);
+		rc = vp_dirc_dec(cfg, path, d.uid, d.gid, err);
 out:
+	vp_lock_release(&dcf);
+	vp_lock_release(&vpw);
 	vp_lock_release(&lock);
 	if (rc == 0)
 		vp_qmail_reload(cfg);

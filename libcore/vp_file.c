@@ -7,10 +7,19 @@
  * fcntl locks, and unlike those they also exclude other threads of this
  * process (ZTS / threaded SAPIs) without any process-wide table.
  *
+ * Lock order (also in vpcore.h): users/assign.lock, then a domain's
+ * .vpasswd.lock, then one leaf (.dir_control_free.lock or a control/ file's
+ * lock).  vp_del_domain holds the first two while the domain goes, so every
+ * writer, which holds the domain's lock (vp_domain_lock) for its whole
+ * change, either finishes before the domain goes or finds it gone.
+ *
  * Every rewrite goes to a temp file in the same directory, is fsynced and
  * renamed over the target, and the directory is fsynced: readers see the old
  * file or the new one, never a torn one.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* statx */
+#endif
 #include "vpcore.h"
 
 #include <dirent.h>
@@ -21,6 +30,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -103,6 +113,35 @@ void vp_lock_release(vp_lock *lock)
 		close(lock->fd);
 		lock->fd = -1;
 	}
+}
+
+int vp_dir_id_get(const char *path, vp_dir_id *id)
+{
+	memset(id, 0, sizeof *id);
+#ifdef STATX_BTIME
+	struct statx sx;
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME, &sx) == 0) {
+		id->dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+		id->ino = (ino_t)sx.stx_ino;
+		if (sx.stx_mask & STATX_BTIME)
+			id->birth_ns = (long long)sx.stx_btime.tv_sec * 1000000000LL + sx.stx_btime.tv_nsec;
+		return 0;
+	}
+	if (errno == ENOENT || errno == ENOTDIR)
+		return -1;
+	/* no statx (old kernel, seccomp): dev/inode only */
+#endif
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return -1;
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return 0;
+}
+
+int vp_dir_id_same(const vp_dir_id *a, const vp_dir_id *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->birth_ns == b->birth_ns;
 }
 
 static int fsync_parent(const char *path)

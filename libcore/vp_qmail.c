@@ -193,6 +193,8 @@ static int rewrite_lines(const vp_config *cfg, const char *path, int is_assign, 
 
 	if (removed)
 		*removed = 0;
+	/* a leaf: the caller holds assign.lock, and maybe a domain's .vpasswd.lock
+	 * (vp_del_domain), never another control lock (lock order: vpcore.h) */
 	snprintf(lockpath, sizeof lockpath, "%s.lock", path);
 	rc = vp_lock_acquire(cfg, lockpath, &lock, err);
 	if (rc != 0)
@@ -645,6 +647,8 @@ static void users_cdb_refresh(const vp_config *cfg, const char *assign)
 	vp_error ignored;
 	char *data;
 	size_t len;
+	/* Tried, never waited for: a writer holding a domain's lock may look a
+	 * domain up, and assign.lock comes before that lock (vpcore.h). */
 	quick.lock_timeout_ms = 1;
 	snprintf(lockpath, sizeof lockpath, "%s.lock", assign);
 	if (vp_lock_acquire(&quick, lockpath, &lock, &ignored) != 0)
@@ -669,14 +673,18 @@ int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *o
 	if (strlen(domain) > VP_MAX_PW_DOMAIN)
 		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
 	int rc = users_cdb_find(path, assign, domain, out, err);
-	if (rc != USERS_CDB_STALE)
-		return rc;
-	struct stat st;
-	if (stat(assign, &st) != 0 && errno == ENOENT) /* nothing to answer from instead */
-		return vp_fail(err, VA_CORRUPT_FILE, "%s does not parse and there is no users/assign", path);
-	rc = assign_find(assign, domain, out, err);
-	if (rc >= 0)
-		users_cdb_refresh(cfg, assign);
+	if (rc == USERS_CDB_STALE) {
+		struct stat st;
+		if (stat(assign, &st) != 0 && errno == ENOENT) /* nothing to answer from instead */
+			return vp_fail(err, VA_CORRUPT_FILE, "%s does not parse and there is no users/assign",
+			               path);
+		rc = assign_find(assign, domain, out, err);
+		if (rc >= 0)
+			users_cdb_refresh(cfg, assign);
+	}
+	/* which directory: a writer checks under its lock that it is still this one */
+	if (rc == 1)
+		vp_dir_id_get(out->dir, &out->id);
 	return rc;
 }
 

@@ -7,7 +7,10 @@
  * name cannot both succeed.  The user counter (.dir-control) and its free
  * list (.dir_control_free, under its own .dir_control_free.lock as vpopmail
  * takes it) are updated inside that lock too.  Lock order, everywhere:
- * .vpasswd.lock, then .dir_control_free.lock.
+ * .vpasswd.lock, then .dir_control_free.lock (the whole order: vpcore.h).
+ * .vpasswd.lock is taken through vp_vpw_lock = vp_domain_lock, which fails
+ * with VA_DOMAIN_DOES_NOT_EXIST when the domain was deleted (or deleted and
+ * added again) since vp_user_resolve_domain looked it up.
  *
  * Files and directories get explicit modes (dirs 0700, files 0600) whatever
  * the caller's umask, and belong to the domain's uid:gid when

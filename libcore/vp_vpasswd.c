@@ -44,17 +44,8 @@ static int dom_path(char *dst, size_t size, const vp_domain_info *dom, const cha
 
 int vp_vpw_lock(const vp_config *cfg, const vp_domain_info *dom, vp_lock *lock, vp_error *err)
 {
-	char path[4096];
-	if (dom_path(path, sizeof path, dom, ".vpasswd.lock") != 0)
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	int rc = vp_lock_acquire(cfg, path, lock, err);
-	if (rc != 0)
-		return rc;
-	/* vpopmail chowns the lock file with the files it guards. */
-	if (cfg->chown_files && lock->fd >= 0 && fchown(lock->fd, dom->uid, dom->gid) != 0) {
-		/* not fatal: the lock is held either way */
-	}
-	return 0;
+	/* the domain's writers' lock, which also finds a domain deleted meanwhile */
+	return vp_domain_lock(cfg, dom, lock, err);
 }
 
 /* ---- parsing and formatting ---- */

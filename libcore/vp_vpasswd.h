@@ -21,7 +21,9 @@ enum vp_vpw_op {
 	VP_VPW_REPLACE      /* replace every line of that name */
 };
 
-/* Take <dir>/.vpasswd.lock (and chown it to the domain when configured). */
+/* Take <dir>/.vpasswd.lock (and chown it to the domain when configured):
+ * vp_domain_lock, so VA_DOMAIN_DOES_NOT_EXIST when dom was deleted or made
+ * again since it was looked up. */
 int vp_vpw_lock(const vp_config *cfg, const vp_domain_info *dom, vp_lock *lock, vp_error *err);
 
 /* Streamed rewrite; the caller holds the lock.  line is the complete new

@@ -187,12 +187,38 @@ int vp_config_check(const vp_config *cfg, vp_error *err);
 int vp_config_dir_check(const char *what, const char *dir, vp_error *err);
 
 /* ---- locking and atomic replacement (vp_file.c) ---- */
+/*
+ * Lock order.  A process that holds one of these locks and waits for another
+ * takes them in this order, so no two writers ever wait on each other:
+ *   1. <qmail>/users/assign.lock   the domain registry (add/del/alias a domain;
+ *                                  also guards <home>/domains/.dir-control)
+ *   2. <domaindir>/.vpasswd.lock   everything inside one domain's directory
+ *                                  (users, aliases, catch-all, its .dir-control);
+ *                                  taken through vp_domain_lock by every writer
+ *   3. leaves, never held together: <domaindir>/.dir_control_free.lock (under 2),
+ *      <qmail>/control/<file>.lock (under 1)
+ * vp_del_domain holds 1 and then 2 while the domain goes; writers hold only 2
+ * and never wait for 1 (a lookup under 2 only tries 1 and gives up at once).
+ */
 typedef struct vp_lock {
 	int fd;
 } vp_lock;
 /* fcntl write lock on lockpath (created 0600), same files vpopmail locks. */
 int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, vp_error *err);
 void vp_lock_release(vp_lock *lock);
+
+/* Which directory a path named when it was looked at.  A directory made again
+ * under the same name differs in its birth time where the file system records
+ * one (ext4, xfs, btrfs, tmpfs): a freed inode number is soon handed out
+ * again, so dev/inode alone may not tell them apart. */
+typedef struct vp_dir_id {
+	dev_t dev;
+	ino_t ino;
+	long long birth_ns; /* 0: not recorded */
+} vp_dir_id;
+/* 0, or -1 with errno (id zeroed); a symlink is not followed. */
+int vp_dir_id_get(const char *path, vp_dir_id *id);
+int vp_dir_id_same(const vp_dir_id *a, const vp_dir_id *b);
 
 /* A replacement file: tmp in the same dir, written, fsynced, renamed. */
 typedef struct vp_atomic {
@@ -250,6 +276,7 @@ typedef struct vp_domain_info {
 	uid_t uid;
 	gid_t gid;
 	int is_alias;
+	vp_dir_id id;                        /* dir as the lookup found it (zero: not there) */
 } vp_domain_info;
 /* Lookup in users/cdb as vget_assign does (domain already normalised). */
 int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *out, vp_error *err);
@@ -283,7 +310,19 @@ int vp_qmail_reload(const vp_config *cfg);
 /* vadddomain(): dir may be NULL for cfg->vpopmail_dir; must equal it otherwise. */
 int vp_add_domain(const vp_config *cfg, const char *domain, const char *dir, uid_t uid, gid_t gid,
                   vp_error *err);
+/* Holds assign.lock, then the domain's locks (waiting for its writers), takes
+ * the domain out of qmail's files and renames its directory aside in one step
+ * (<home>/domains/.del.<domain>.<random>, a name no lookup resolves and no add
+ * makes) before removing that tree.  Leftovers of a killed delete are removed
+ * by the next add or delete of any domain. */
 int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err);
+/* The lock of every writer of a domain's files: <dir>/.vpasswd.lock, the file
+ * vpopmail locks, chowned to the domain.  d comes from a lookup made without
+ * a lock; under the lock the domain must still be registered with the same
+ * directory, and that directory must be the one looked up (not a re-added
+ * domain's of the same name).  Otherwise the lock is not held and the result
+ * is VA_DOMAIN_DOES_NOT_EXIST: the caller must write nothing. */
+int vp_domain_lock(const vp_config *cfg, const vp_domain_info *d, vp_lock *lock, vp_error *err);
 int vp_add_alias_domain(const vp_config *cfg, const char *alias, const char *real, vp_error *err);
 /* vaddaliasdomain CLI semantics: whichever of the two exists is the real one. */
 int vp_add_alias_domain_either(const vp_config *cfg, const char *a, const char *b, vp_error *err);

@@ -21,7 +21,8 @@
  *    domain dir (the "" bucket holds entries 1-99 only);
  *  - aliases: vp_alias_get_all lists exactly the .qmail-<name> files whose
  *    name holds no '.', with their lines; temp files ("*.tmp.*") are never
- *    listed, never read as data, and (without a crash) never left behind.
+ *    listed, never read as data, and (without a crash) never left behind;
+ *  - no deleted domain's tree set aside (domains/.del.*) outlives its delete.
  *
  * CHK_CRASHED relaxes what a kill -9 between two files of one operation may
  * leave (counted in chk_stats, not failures): users/cdb one domain behind or
@@ -54,6 +55,7 @@ typedef struct chk_stats {
 	unsigned long users_cdb_lag;   /* users/cdb != compile(assign) (crash only) */
 	unsigned long control_lag;     /* rcpthosts/virtualdomains behind assign (crash only) */
 	unsigned long cdb_rebuilt;     /* a missing vpasswd.cdb rebuilt by a lookup */
+	unsigned long asides;          /* domains/.del.*: a killed delete's tree (crash only) */
 } chk_stats;
 
 static int chk_problems;
@@ -353,11 +355,9 @@ static void chk_domain(sandbox *s, const char *name, const char *dir, int mode, 
 		vp_domain_info dom;
 		vp_user_entry e;
 		vp_error err;
-		memset(&dom, 0, sizeof dom);
-		snprintf(dom.dir, sizeof dom.dir, "%s", dir);
-		dom.uid = s->cfg.uid;
-		dom.gid = s->cfg.gid;
-		if (vp_vpw_get(&s->cfg, &dom, "no-such-user", &e, &err) < 0)
+		if (vp_domain_lookup(&s->cfg, name, &dom, &err) != 1)
+			chk_bad("%s: lookup failed: %s", name, err.msg);
+		else if (vp_vpw_get(&s->cfg, &dom, "no-such-user", &e, &err) < 0)
 			chk_bad("%s: missing and not rebuilt: %s", p, err.msg);
 		st->cdb_rebuilt++;
 		r = chk_cdb_records(p, &got);
@@ -587,6 +587,20 @@ __attribute__((unused)) static int chk_tree(sandbox *s, int mode, chk_stats *st)
 		if (mode == CHK_CRASHED && cur < st->domains)
 			chk_bad("domains/.dir-control: cur_users %lu < %lu domains", cur, st->domains);
 	}
+
+	/* a deleted domain's tree set aside is gone once its delete returned */
+	snprintf(p, sizeof p, "%s/domains", s->home);
+	DIR *dd = opendir(p);
+	struct dirent *de;
+	while (dd && (de = readdir(dd))) {
+		if (strncmp(de->d_name, ".del.", 5) == 0) {
+			if (mode == CHK_EXACT)
+				chk_bad("domains/%s: a deleted domain's tree left behind", de->d_name);
+			st->asides++;
+		}
+	}
+	if (dd)
+		closedir(dd);
 
 	st->temps = chk_count_temps(s->home, 0) + chk_count_temps(s->qmail, 0);
 	if (mode == CHK_EXACT && st->temps)
