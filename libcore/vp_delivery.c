@@ -690,6 +690,36 @@ static int local_byte(unsigned char c)
 	       (c && strchr(".!#%&'*+/=?^_{}~-", c) != NULL);
 }
 
+/* A host name of RFC 1035 labels, lowercased into out (VP_MAX_ADDRESS + 1):
+ * the domain of a remote address, which vpopmail's 96-byte limit for its
+ * own domains does not bind. */
+static int remote_domain(const char *s, size_t n, char *out)
+{
+	size_t label = 0, last_dot = 0, dots = 0;
+	if (n < 4 || n > 253)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (c == '.') {
+			if (label == 0 || out[i - 1] == '-')
+				return 0;
+			label = 0;
+			last_dot = i;
+			dots++;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+			if (++label > 63)
+				return 0;
+		} else {
+			return 0;
+		}
+		out[i] = (char)c;
+	}
+	out[n] = '\0';
+	return dots > 0 && label >= 2 && out[n - 1] != '-' && n - last_dot - 1 >= 2;
+}
+
 /* local@domain (domain lowercased) or a bare local part in `domain`, into out. */
 static int normalize_address(const char *in, const char *domain, char *out, size_t size,
                              vp_error *err)
@@ -712,10 +742,9 @@ static int normalize_address(const char *in, const char *domain, char *out, size
 	for (size_t i = 0; i < ll; i++)
 		if (!local_byte((unsigned char)in[i]))
 			return vp_fail(err, VA_INVALID_EMAIL_CHAR, "invalid character in an address");
-	char dname[VP_MAX_PW_DOMAIN + 1];
+	char dname[VP_MAX_ADDRESS + 1];
 	if (at) {
-		size_t dl = n - ll - 1;
-		if (vp_domain_normalize(at + 1, dl, dname, NULL) != 0)
+		if (!remote_domain(at + 1, n - ll - 1, dname))
 			return vp_fail(err, VA_INVALID_EMAIL_CHAR, "invalid domain in an address");
 	} else {
 		snprintf(dname, sizeof dname, "%s", domain);
@@ -1424,7 +1453,7 @@ typedef struct robot_ctx {
 	char rdir[VP_MAX_PW_DIR + 340];            /* <domaindir>/INFO */
 } robot_ctx;
 
-/* 2-64 bytes of [a-z0-9._+=-] (uppercase lowered) with a letter, not
+/* 2-64 bytes of [a-z0-9_.+=-] (uppercase lowered) with a letter, not
  * starting with '.' or '-', not "default" or a "-default" wildcard: the
  * upper-cased directory is then never a user's home or a hash bucket. */
 static int robot_name(const char *src, robot_ctx *r, vp_error *err)
@@ -1438,7 +1467,7 @@ static int robot_name(const char *src, robot_ctx *r, vp_error *err)
 		unsigned char c = (unsigned char)src[i];
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c - 'A' + 'a');
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("._+=-", c)) || !c)
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("_.+=-", c)) || !c)
 			return vp_fail(err, VA_INVALID_ALIAS_NAME, "invalid character in the name");
 		letter |= c >= 'a' && c <= 'z';
 		r->lname[i] = (char)c;
