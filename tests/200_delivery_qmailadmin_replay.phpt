@@ -7,6 +7,7 @@ vpopmail.directory={TMP}/vp-200/vpopmail
 vpopmail.qmail_dir={TMP}/vp-200/qmail
 vpopmail.uid=89
 vpopmail.gid=89
+pcre.jit=0
 --FILE--
 <?php
 require __DIR__ . '/delivery.inc';
