@@ -1483,15 +1483,13 @@ static int robot_name(const char *src, robot_ctx *r, vp_error *err)
 	return 0;
 }
 
-static int robot_open(const vp_config *cfg, const char *name, const char *domain, robot_ctx *r,
-                      vp_error *err)
+/* The domain of a robot call: configuration checked, domain dir resolved. */
+static int robot_domain(const vp_config *cfg, const char *domain, robot_ctx *r, vp_error *err)
 {
 	int rc;
-	char up[VP_MAX_PW_NAME + 1];
-	if (!cfg || !name || !domain)
+	if (!cfg || !domain)
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = vp_config_check(cfg, err)) != 0 || (rc = check_responder(cfg, err)) != 0 ||
-	    (rc = robot_name(name, r, err)) != 0 ||
 	    (rc = vp_user_resolve_domain(cfg, domain, &r->dom, err)) != 0)
 		return rc;
 	size_t dl = dir_len(r->dom.dir);
@@ -1499,6 +1497,20 @@ static int robot_open(const vp_config *cfg, const char *name, const char *domain
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	memcpy(r->domdir, r->dom.dir, dl);
 	r->domdir[dl] = '\0';
+	return 0;
+}
+
+/* The name checked first (as vpopmail checks names before domains), then
+ * the domain and the robot's two paths. */
+static int robot_open(const vp_config *cfg, const char *name, const char *domain, robot_ctx *r,
+                      vp_error *err)
+{
+	int rc;
+	char up[VP_MAX_PW_NAME + 1];
+	if (!name)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = robot_name(name, r, err)) != 0 || (rc = robot_domain(cfg, domain, r, err)) != 0)
+		return rc;
 	for (size_t i = 0; i <= strlen(r->lname); i++)
 		up[i] = (r->lname[i] >= 'a' && r->lname[i] <= 'z') ? (char)(r->lname[i] - 32) : r->lname[i];
 	if (vp_path_join(r->qpath, sizeof r->qpath, r->domdir, r->fname) != 0 ||
@@ -1614,6 +1626,7 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 	qfile f = { 0 };
 	int rc, made_dir = 0;
 	struct stat st;
+	char mpath[sizeof r.rdir + 16];
 
 	vp_error_clear(err);
 	if (!s)
@@ -1716,7 +1729,6 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 		}
 	}
 	/* The directory and message first: the .qmail line makes the robot live. */
-	char mpath[sizeof r.rdir + 16];
 	if ((rc = ensure_dir(cfg, &r.dom, r.rdir, &made_dir, err)) != 0)
 		goto out;
 	if (vp_path_join(mpath, sizeof mpath, r.rdir, "message") != 0) {
@@ -1814,7 +1826,7 @@ int vp_autoresponder_list(const vp_config *cfg, const char *domain, vp_autorespo
 	vp_error_clear(err);
 	if (!cfg || !domain || !cb)
 		return vp_fail(err, VA_NULL_POINTER, NULL);
-	if ((rc = robot_open(cfg, "xx", domain, &r, err)) != 0)
+	if ((rc = robot_domain(cfg, domain, &r, err)) != 0)
 		return rc;
 	DIR *dh = opendir(r.domdir);
 	if (!dh)
