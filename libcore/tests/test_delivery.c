@@ -5,6 +5,7 @@
 #include "tree.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include "vp_vpasswd.h"
@@ -837,6 +838,49 @@ TEST(concurrent_writers)
 	sandbox_free(&s);
 }
 
+/* The domain's lock (the one vpopmail's own writers take) is held: every
+ * writer waits for it and gives up with VA_FILE_BUSY, writing nothing. */
+TEST(waits_for_the_domain_lock)
+{
+	sandbox s;
+	vp_error e;
+	char p[4096];
+	CHECK_EQ_INT(qa_sandbox(&s), 0);
+	path_of(p, sizeof p, &s, ".vpasswd.lock");
+	int ready[2];
+	CHECK_EQ_INT(pipe(ready), 0);
+	pid_t kid = fork();
+	if (kid == 0) {
+		int fd = open(p, O_WRONLY);
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
+			_exit(1);
+		(void)!write(ready[1], "x", 1);
+		sleep(3);
+		_exit(0);
+	}
+	char c;
+	CHECK_EQ_INT(read(ready[0], &c, 1), 1);
+	s.cfg.lock_timeout_ms = 200;
+	static char before[1 << 16], after[1 << 16];
+	before[0] = after[0] = '\0';
+	snapshot(s.root, before, sizeof before);
+	vp_delivery_change v = vacation_change(1, "away", "", NULL);
+	CHECK_EQ_INT(vp_set_delivery(&s.cfg, "alice", "example.com", &v, &e), VA_FILE_BUSY);
+	vp_autoresponder_settings rs = { "s", "b", NULL, NULL };
+	CHECK_EQ_INT(vp_autoresponder_add(&s.cfg, "info", "example.com", &rs, &e), VA_FILE_BUSY);
+	CHECK_EQ_INT(vp_autoresponder_del(&s.cfg, "info", "example.com", &e), VA_FILE_BUSY);
+	snapshot(s.root, after, sizeof after);
+	CHECK(strcmp(before, after) == 0);
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+	close(ready[0]);
+	close(ready[1]);
+	vp_error e2;
+	CHECK_EQ_INT(vp_set_delivery(&s.cfg, "alice", "example.com", &v, &e2), 0);
+	sandbox_free(&s);
+}
+
 int main(void)
 {
 	RUN(replays_qmailadmin_user_steps);
@@ -852,6 +896,7 @@ int main(void)
 	RUN(robot_list_and_foreign_lines);
 	RUN(custom_autoresponder_path);
 	RUN(concurrent_writers);
+	RUN(waits_for_the_domain_lock);
 	(void)compare_step;
 	return T_SUMMARY();
 }
