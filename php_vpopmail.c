@@ -49,6 +49,8 @@ PHP_INI_BEGIN()
 		auth_fast_unknown, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_BOOLEAN("vpopmail.allow_host_domains", "0", PHP_INI_SYSTEM, OnUpdateBool,
 	                    allow_host_domains, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.autoresponder", VP_AUTORESPONDER_DEFAULT, PHP_INI_SYSTEM,
+	                  OnUpdateStringUnempty, autoresponder, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.lock_timeout", "20000", PHP_INI_SYSTEM, OnUpdateLong, lock_timeout,
 	                  zend_vpopmail_globals, vpopmail_globals)
 	/* Per script: whether a login is recorded changes nothing else in the tree. */
@@ -173,6 +175,7 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->auth_logging = VPOPMAIL_G(auth_logging);
 	cfg->auth_fast_unknown = VPOPMAIL_G(auth_fast_unknown);
 	cfg->allow_host_domains = VPOPMAIL_G(allow_host_domains);
+	cfg->autoresponder = VPOPMAIL_G(autoresponder);
 	const char *reload = VPOPMAIL_G(qmail_reload);
 	if (strncmp(reload, "pidfile:", 8) == 0) {
 		cfg->reload_mode = VP_RELOAD_PIDFILE;
@@ -905,6 +908,410 @@ PHP_FUNCTION(vpopmail_alias_get_all)
 	    vp_alias_get_all(&cfg, ZSTR_VAL(domain), collect_name, collect_all_line, &ctx, &err) != 0) {
 		zend_hash_clean(Z_ARRVAL_P(return_value));
 		warn_error(&err);
+	}
+}
+
+/* ---- mail settings users change themselves ---- */
+
+static const char *const delivery_modes[] = {
+	[VP_DELIVERY_MAILBOX] = "mailbox", [VP_DELIVERY_FORWARD] = "forward",
+	[VP_DELIVERY_DELETE] = "delete", [VP_DELIVERY_OTHER] = "other",
+};
+
+static void add_bytes_or_null(zval *arr, const char *key, const char *s, size_t len)
+{
+	if (s)
+		add_assoc_stringl(arr, key, s, len);
+	else
+		add_assoc_null(arr, key);
+}
+
+static void add_lines(zval *arr, const char *key, char **v, size_t n)
+{
+	zval list;
+	array_init_size(&list, (uint32_t)n);
+	for (size_t i = 0; i < n; i++)
+		add_next_index_string(&list, v[i]);
+	add_assoc_zval(arr, key, &list);
+}
+
+static void message_fields(zval *arr, const vp_message *m)
+{
+	add_bytes_or_null(arr, "subject", m->present ? m->subject : NULL, m->subject_len);
+	add_bytes_or_null(arr, "body", m->present ? m->body : NULL, m->body_len);
+	if (m->present && m->charset[0])
+		add_assoc_string(arr, "charset", m->charset);
+	else
+		add_assoc_null(arr, "charset");
+}
+
+PHP_FUNCTION(vpopmail_get_delivery)
+{
+	zend_string *user, *domain;
+	vp_delivery d;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	VP_CALL_THEN(vp_get_delivery(cfg, ZSTR_VAL(user), ZSTR_VAL(domain), &d, err), {
+		array_init(return_value);
+		add_assoc_string(return_value, "mode", delivery_modes[d.mode]);
+		add_lines(return_value, "forward", d.forward, d.forward_count);
+		add_assoc_bool(return_value, "keep_copy", d.keep_copy != 0);
+		if (d.vacation) {
+			zval vac;
+			array_init(&vac);
+			message_fields(&vac, &d.message);
+			add_assoc_zval(return_value, "vacation", &vac);
+		} else {
+			add_assoc_null(return_value, "vacation");
+		}
+		add_lines(return_value, "other", d.other, d.other_count);
+		vp_delivery_free(&d);
+		return;
+	});
+}
+
+/* A string entry of a settings array: NULL when absent; false (exception
+ * thrown) when it is not a string or holds a NUL byte. */
+static bool setting_str(HashTable *ht, const char *key, uint32_t arg, bool nullable, zend_string **out)
+{
+	zval *z = zend_hash_str_find(ht, key, strlen(key));
+	*out = NULL;
+	if (!z || (nullable && Z_TYPE_P(z) == IS_NULL))
+		return true;
+	if (Z_TYPE_P(z) != IS_STRING) {
+		zend_argument_type_error(arg, "key \"%s\" must be of type string%s, %s given", key,
+		                         nullable ? " or null" : "", zend_zval_type_name(z));
+		return false;
+	}
+	if (memchr(Z_STRVAL_P(z), '\0', Z_STRLEN_P(z))) {
+		zend_argument_value_error(arg, "key \"%s\" must not contain any null bytes", key);
+		return false;
+	}
+	*out = Z_STR_P(z);
+	return true;
+}
+
+/* Every key of ht is one of the NULL-terminated names. */
+static bool known_keys(HashTable *ht, uint32_t arg, const char *const *names)
+{
+	zend_string *k;
+	zend_ulong idx;
+	ZEND_HASH_FOREACH_KEY(ht, idx, k) {
+		bool ok = false;
+		for (size_t i = 0; k && names[i]; i++)
+			ok = ok || zend_string_equals_cstr(k, names[i], strlen(names[i]));
+		if (!ok) {
+			if (k)
+				zend_argument_value_error(arg, "has an unknown key \"%s\"", ZSTR_VAL(k));
+			else
+				zend_argument_value_error(arg, "has an unknown key " ZEND_LONG_FMT, (zend_long)idx);
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
+static bool split_char(char c)
+{
+	return c == ' ' || c == ',' || c == ';' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* 'forward' as a list of C strings (emalloc'd array; for a string, its
+ * pieces are emalloc'd too and *owned says so). */
+static bool forward_list(zval *z, uint32_t arg, const char ***out, size_t *count, bool *owned)
+{
+	*out = NULL;
+	*count = 0;
+	*owned = false;
+	if (Z_TYPE_P(z) == IS_STRING) {
+		const char *s = Z_STRVAL_P(z), *end = s + Z_STRLEN_P(z);
+		if (memchr(s, '\0', Z_STRLEN_P(z))) {
+			zend_argument_value_error(arg, "key \"forward\" must not contain any null bytes");
+			return false;
+		}
+		size_t cap = 0;
+		*owned = true;
+		while (s < end) {
+			while (s < end && split_char(*s))
+				s++;
+			const char *t = s;
+			while (s < end && !split_char(*s))
+				s++;
+			if (s == t)
+				continue;
+			if (*count == cap) {
+				cap = cap ? cap * 2 : 8;
+				*out = erealloc((void *)*out, cap * sizeof **out);
+			}
+			(*out)[(*count)++] = estrndup(t, (size_t)(s - t));
+		}
+		return true;
+	}
+	if (Z_TYPE_P(z) != IS_ARRAY) {
+		zend_argument_type_error(arg, "key \"forward\" must be of type array or string, %s given",
+		                         zend_zval_type_name(z));
+		return false;
+	}
+	HashTable *ht = Z_ARRVAL_P(z);
+	zval *e;
+	*out = safe_emalloc(zend_hash_num_elements(ht) + 1, sizeof **out, 0);
+	ZEND_HASH_FOREACH_VAL(ht, e) {
+		if (Z_TYPE_P(e) != IS_STRING) {
+			zend_argument_type_error(arg, "key \"forward\" must hold strings, %s given",
+			                         zend_zval_type_name(e));
+			efree((void *)*out);
+			*out = NULL;
+			return false;
+		}
+		if (memchr(Z_STRVAL_P(e), '\0', Z_STRLEN_P(e))) {
+			zend_argument_value_error(arg, "key \"forward\" must not contain any null bytes");
+			efree((void *)*out);
+			*out = NULL;
+			return false;
+		}
+		(*out)[(*count)++] = Z_STRVAL_P(e);
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
+static void forward_list_free(const char **v, size_t n, bool owned)
+{
+	if (owned)
+		for (size_t i = 0; i < n; i++)
+			efree((void *)v[i]);
+	if (v)
+		efree((void *)v);
+}
+
+PHP_FUNCTION(vpopmail_set_delivery)
+{
+	static const char *const keys[] = { "mode", "forward", "keep_copy", "vacation", NULL };
+	static const char *const vac_keys[] = { "subject", "body", "charset", NULL };
+	zend_string *user, *domain, *mode = NULL, *subject = NULL, *body = NULL, *charset = NULL;
+	HashTable *settings;
+	vp_delivery_change c;
+	const char **fw = NULL;
+	size_t nfw = 0;
+	bool owned = false;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_ARRAY_HT(settings)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	memset(&c, 0, sizeof c);
+	if (!known_keys(settings, 3, keys) || !setting_str(settings, "mode", 3, false, &mode))
+		RETURN_THROWS();
+	zval *zfw = zend_hash_str_find(settings, "forward", 7);
+	zval *zkeep = zend_hash_str_find(settings, "keep_copy", 9);
+	zval *zvac = zend_hash_str_find(settings, "vacation", 8);
+	if (mode) {
+		c.set_mode = 1;
+		if (zend_string_equals_literal(mode, "mailbox"))
+			c.mode = VP_DELIVERY_MAILBOX;
+		else if (zend_string_equals_literal(mode, "forward"))
+			c.mode = VP_DELIVERY_FORWARD;
+		else if (zend_string_equals_literal(mode, "delete"))
+			c.mode = VP_DELIVERY_DELETE;
+		else {
+			zend_argument_value_error(3, "key \"mode\" must be \"mailbox\", \"forward\" or \"delete\"");
+			RETURN_THROWS();
+		}
+	}
+	if ((zfw || zkeep) && c.mode != VP_DELIVERY_FORWARD) {
+		zend_argument_value_error(3, "keys \"forward\" and \"keep_copy\" go with \"mode\" => \"forward\"");
+		RETURN_THROWS();
+	}
+	if (c.set_mode && c.mode == VP_DELIVERY_FORWARD && !zfw) {
+		zend_argument_value_error(3, "\"mode\" => \"forward\" needs the key \"forward\"");
+		RETURN_THROWS();
+	}
+	if (zkeep) {
+		if (Z_TYPE_P(zkeep) != IS_TRUE && Z_TYPE_P(zkeep) != IS_FALSE) {
+			zend_argument_type_error(3, "key \"keep_copy\" must be of type bool, %s given",
+			                         zend_zval_type_name(zkeep));
+			RETURN_THROWS();
+		}
+		c.keep_copy = Z_TYPE_P(zkeep) == IS_TRUE;
+	}
+	if (zvac) {
+		c.set_vacation = 1;
+		if (Z_TYPE_P(zvac) == IS_ARRAY) {
+			HashTable *vh = Z_ARRVAL_P(zvac);
+			if (!known_keys(vh, 3, vac_keys) || !setting_str(vh, "subject", 3, false, &subject) ||
+			    !setting_str(vh, "body", 3, false, &body) || !setting_str(vh, "charset", 3, true, &charset))
+				RETURN_THROWS();
+			if (!subject) {
+				zend_argument_value_error(3, "key \"vacation\" needs a \"subject\"");
+				RETURN_THROWS();
+			}
+			c.vacation = 1;
+			c.subject = ZSTR_VAL(subject);
+			c.body = body ? ZSTR_VAL(body) : NULL;
+			c.charset = charset ? ZSTR_VAL(charset) : NULL;
+		} else if (Z_TYPE_P(zvac) != IS_FALSE && Z_TYPE_P(zvac) != IS_NULL) {
+			zend_argument_type_error(3, "key \"vacation\" must be of type array, false or null, %s given",
+			                         zend_zval_type_name(zvac));
+			RETURN_THROWS();
+		}
+	}
+	if (zfw) {
+		if (!forward_list(zfw, 3, &fw, &nfw, &owned))
+			RETURN_THROWS();
+		c.forward = fw;
+		c.forward_count = nfw;
+	}
+	vp_config cfg;
+	vp_error err;
+	clear_error();
+	bool ok = load_config(&cfg, &err) && vp_set_delivery(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), &c, &err) == 0;
+	forward_list_free(fw, nfw, owned);
+	if (!ok) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	RETURN_TRUE;
+}
+
+/* The settings of vpopmail_autoresponder_add/_update. */
+static bool robot_settings(HashTable *ht, uint32_t arg, vp_autoresponder_settings *s)
+{
+	static const char *const keys[] = { "subject", "body", "copy_to", "charset", NULL };
+	zend_string *subject, *body, *copy, *charset;
+	if (!known_keys(ht, arg, keys) || !setting_str(ht, "subject", arg, false, &subject) ||
+	    !setting_str(ht, "body", arg, false, &body) || !setting_str(ht, "copy_to", arg, true, &copy) ||
+	    !setting_str(ht, "charset", arg, true, &charset))
+		return false;
+	if (!subject) {
+		zend_argument_value_error(arg, "needs the key \"subject\"");
+		return false;
+	}
+	s->subject = ZSTR_VAL(subject);
+	s->body = body ? ZSTR_VAL(body) : NULL;
+	s->copy_to = copy ? ZSTR_VAL(copy) : NULL;
+	s->charset = charset ? ZSTR_VAL(charset) : NULL;
+	return true;
+}
+
+static void robot_write(INTERNAL_FUNCTION_PARAMETERS, bool create)
+{
+	zend_string *name, *domain;
+	HashTable *settings;
+	vp_autoresponder_settings s;
+
+	ZEND_PARSE_PARAMETERS_START(3, 3)
+		Z_PARAM_STR(name)
+		Z_PARAM_STR(domain)
+		Z_PARAM_ARRAY_HT(settings)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(name, 1);
+	CHECK_STR(domain, 2);
+	if (!robot_settings(settings, 3, &s))
+		RETURN_THROWS();
+	if (create)
+		VP_CALL(vp_autoresponder_add(cfg, ZSTR_VAL(name), ZSTR_VAL(domain), &s, err));
+	VP_CALL(vp_autoresponder_update(cfg, ZSTR_VAL(name), ZSTR_VAL(domain), &s, err));
+}
+
+PHP_FUNCTION(vpopmail_autoresponder_add)
+{
+	robot_write(INTERNAL_FUNCTION_PARAM_PASSTHRU, true);
+}
+
+PHP_FUNCTION(vpopmail_autoresponder_update)
+{
+	robot_write(INTERNAL_FUNCTION_PARAM_PASSTHRU, false);
+}
+
+PHP_FUNCTION(vpopmail_autoresponder_del)
+{
+	zend_string *name, *domain;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(name)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(name, 1);
+	CHECK_STR(domain, 2);
+	VP_CALL(vp_autoresponder_del(cfg, ZSTR_VAL(name), ZSTR_VAL(domain), err));
+}
+
+static void robot_row(zval *row, const vp_autoresponder *a)
+{
+	array_init(row);
+	add_assoc_string(row, "name", a->name);
+	message_fields(row, &a->message);
+	if (a->copy_to)
+		add_assoc_string(row, "copy_to", a->copy_to);
+	else
+		add_assoc_null(row, "copy_to");
+	add_lines(row, "other", a->other, a->other_count);
+}
+
+PHP_FUNCTION(vpopmail_autoresponder_get)
+{
+	zend_string *name, *domain;
+	vp_autoresponder a;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(name)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(name, 1);
+	CHECK_STR(domain, 2);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	int rc = vp_autoresponder_get(&cfg, ZSTR_VAL(name), ZSTR_VAL(domain), &a, &err);
+	if (rc == 0)
+		vp_fail(&err, VA_ALIAS_DOES_NOT_EXIST, "no autoresponder %s@%s", ZSTR_VAL(name), ZSTR_VAL(domain));
+	if (rc != 1) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	robot_row(return_value, &a);
+	vp_autoresponder_free(&a);
+}
+
+static int collect_robot(void *ctx, const vp_autoresponder *a)
+{
+	zval row;
+	robot_row(&row, a);
+	zend_symtable_str_update(Z_ARRVAL_P((zval *)ctx), a->name, strlen(a->name), &row);
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_autoresponder_list)
+{
+	zend_string *domain;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	array_init(return_value);
+	if (vp_autoresponder_list(&cfg, ZSTR_VAL(domain), collect_robot, return_value, &err) != 0) {
+		zval_ptr_dtor(return_value);
+		warn_error(&err);
+		RETURN_FALSE;
 	}
 }
 

@@ -597,6 +597,48 @@ function vpopmail_list_domains(): array {}
  */
 function vpopmail_domain_info(string $domain): array|false {}
 
+/**
+ * A user's mail settings, read from ~/.qmail and ~/vacation/message (qmailadmin's files):
+ * mode "mailbox", "forward", "delete" or "other" (only lines this API does not manage deliver),
+ * forward (addresses), keep_copy (forward mode: the mailbox gets a copy), vacation (null when off;
+ * subject/body null when the message file is missing; charset null when the file names none) and
+ * other (the lines kept as they are).
+ * @return array{mode: string, forward: list<string>, keep_copy: bool, vacation: ?array{subject: ?string, body: ?string, charset: ?string}, other: list<string>}|false
+ */
+function vpopmail_get_delivery(string $user, string $domain): array|false {}
+
+/**
+ * Changes what $settings names and nothing else: mode ("mailbox", "forward" with forward
+ * (a list, or a string split at blanks, commas and semicolons) and keep_copy, or "delete"),
+ * vacation (false/null: off; an array subject, body, charset (default "UTF-8")).
+ */
+function vpopmail_set_delivery(string $user, string $domain, array $settings): bool {}
+
+/**
+ * A domain autoresponder ("mail robot" in qmailadmin): $name@$domain answers every message with
+ * subject/body (charset, default "UTF-8"), and with copy_to also forwards it there.
+ */
+function vpopmail_autoresponder_add(string $name, string $domain, array $settings): bool {}
+
+/**
+ * Rewrites an existing autoresponder with $settings (the same keys as vpopmail_autoresponder_add()).
+ */
+function vpopmail_autoresponder_update(string $name, string $domain, array $settings): bool {}
+
+/** Removes an autoresponder: its .qmail-<name> and its <NAME> directory. */
+function vpopmail_autoresponder_del(string $name, string $domain): bool {}
+
+/**
+ * @return array{name: string, subject: ?string, body: ?string, charset: ?string, copy_to: ?string, other: list<string>}|false
+ */
+function vpopmail_autoresponder_get(string $name, string $domain): array|false {}
+
+/**
+ * Every autoresponder of the domain, sorted by name, as vpopmail_autoresponder_get() returns them.
+ * @return array<string, array{name: string, subject: ?string, body: ?string, charset: ?string, copy_to: ?string, other: list<string>}>|false
+ */
+function vpopmail_autoresponder_list(string $domain): array|false {}
+
 /** The text of the last call's error ("Success" after a success). */
 function vpopmail_error(): string {}
 

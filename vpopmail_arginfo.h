@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 7ce78096405c67e2850a06323e84a12c0cd2a32e */
+ * Stub hash: ad6773309e526eb587d047a843452c9709690fb7 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -144,6 +144,34 @@ ZEND_END_ARG_INFO()
 
 #define arginfo_vpopmail_domain_info arginfo_vpopmail_get_catchall
 
+#define arginfo_vpopmail_get_delivery arginfo_vpopmail_quota_usage
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_set_delivery, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, settings, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_autoresponder_add, 0, 3, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, settings, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_vpopmail_autoresponder_update arginfo_vpopmail_autoresponder_add
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_autoresponder_del, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_autoresponder_get, 0, 2, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_vpopmail_autoresponder_list arginfo_vpopmail_get_catchall
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_error, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
@@ -179,6 +207,13 @@ ZEND_FUNCTION(vpopmail_list_users);
 ZEND_FUNCTION(vpopmail_count_users);
 ZEND_FUNCTION(vpopmail_list_domains);
 ZEND_FUNCTION(vpopmail_domain_info);
+ZEND_FUNCTION(vpopmail_get_delivery);
+ZEND_FUNCTION(vpopmail_set_delivery);
+ZEND_FUNCTION(vpopmail_autoresponder_add);
+ZEND_FUNCTION(vpopmail_autoresponder_update);
+ZEND_FUNCTION(vpopmail_autoresponder_del);
+ZEND_FUNCTION(vpopmail_autoresponder_get);
+ZEND_FUNCTION(vpopmail_autoresponder_list);
 ZEND_FUNCTION(vpopmail_error);
 ZEND_FUNCTION(vpopmail_errno);
 
@@ -212,6 +247,13 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_count_users, arginfo_vpopmail_count_users)
 	ZEND_FE(vpopmail_list_domains, arginfo_vpopmail_list_domains)
 	ZEND_FE(vpopmail_domain_info, arginfo_vpopmail_domain_info)
+	ZEND_FE(vpopmail_get_delivery, arginfo_vpopmail_get_delivery)
+	ZEND_FE(vpopmail_set_delivery, arginfo_vpopmail_set_delivery)
+	ZEND_FE(vpopmail_autoresponder_add, arginfo_vpopmail_autoresponder_add)
+	ZEND_FE(vpopmail_autoresponder_update, arginfo_vpopmail_autoresponder_update)
+	ZEND_FE(vpopmail_autoresponder_del, arginfo_vpopmail_autoresponder_del)
+	ZEND_FE(vpopmail_autoresponder_get, arginfo_vpopmail_autoresponder_get)
+	ZEND_FE(vpopmail_autoresponder_list, arginfo_vpopmail_autoresponder_list)
 	ZEND_FE(vpopmail_error, arginfo_vpopmail_error)
 	ZEND_FE(vpopmail_errno, arginfo_vpopmail_errno)
 	ZEND_FE_END

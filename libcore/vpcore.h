@@ -152,6 +152,7 @@ typedef struct vp_config {
 	int auth_logging;         /* a successful vp_auth_user_ex writes <home>/lastauth */
 	int auth_fast_unknown;    /* unknown user: answer at once (0: pay one crypt, like a wrong password) */
 	int allow_host_domains;   /* a name of control/me or locals may become a domain (leaves locals) */
+	const char *autoresponder; /* program of vacation/robot lines; NULL: VP_AUTORESPONDER_DEFAULT */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
@@ -522,6 +523,101 @@ typedef struct vp_batch_stats {
 	unsigned threads; /* hashing threads used */
 } vp_batch_stats;
 void vp_batch_set_stats(vp_batch *b, vp_batch_stats *stats);
+
+/* ==== mail settings users change themselves (vp_delivery.c) ====
+ *
+ * A user's <home>/.qmail as qmailadmin 1.2 writes it (forwards, keep a copy,
+ * vacation, delete all mail) and a domain's autoresponders ("mail robots":
+ * <domaindir>/.qmail-<name> + <domaindir>/<NAME>/message).  Lines this API
+ * does not manage are kept where they are.  Writers hold the domain's
+ * .vpasswd.lock.  Texts are bytes; lengths are given because a message file
+ * written by another tool may hold any byte. */
+#define VP_AUTORESPONDER_DEFAULT "/usr/local/bin/autorespond"
+#define VP_MAX_FORWARDS 50          /* forward addresses of one user */
+#define VP_MAX_ADDRESS 254          /* one forward / copy address */
+#define VP_MAX_SUBJECT 255          /* a vacation or robot subject, before encoding */
+#define VP_MAX_MESSAGE_BODY 65536   /* a vacation or robot text */
+#define VP_MAX_CHARSET 40
+
+enum vp_delivery_mode {
+	VP_DELIVERY_MAILBOX = 0, /* to the mailbox: no .qmail, or its own Maildir line */
+	VP_DELIVERY_FORWARD,     /* forwarded; keep_copy: the mailbox gets a copy */
+	VP_DELIVERY_DELETE,      /* "# delete", or nothing in the file delivers */
+	VP_DELIVERY_OTHER        /* read only: only lines this API does not manage deliver */
+};
+
+/* A vacation or robot message as read back. */
+typedef struct vp_message {
+	int present;             /* the message file exists */
+	char *subject;           /* decoded (RFC 2047), malloc'd, NUL-terminated */
+	size_t subject_len;
+	char *body;              /* after the first empty line, as stored */
+	size_t body_len;
+	char charset[VP_MAX_CHARSET + 1]; /* "" when the file names none */
+} vp_message;
+
+typedef struct vp_delivery {
+	enum vp_delivery_mode mode;
+	char **forward;          /* addresses in file order (without '&') */
+	size_t forward_count;
+	int keep_copy;           /* FORWARD: the own Maildir line is there too */
+	int vacation;            /* an autoresponder line is there */
+	vp_message message;      /* <home>/vacation/message (read whatever the line names) */
+	char **other;            /* lines kept as they are, in file order */
+	size_t other_count;
+} vp_delivery;
+
+/* What to change; a group left unset keeps its lines as they are. */
+typedef struct vp_delivery_change {
+	int set_mode;
+	enum vp_delivery_mode mode;     /* MAILBOX, FORWARD or DELETE */
+	const char *const *forward;     /* FORWARD: 1..VP_MAX_FORWARDS; "name" means name@domain */
+	size_t forward_count;
+	int keep_copy;                  /* FORWARD */
+	int set_vacation;
+	int vacation;                   /* on / off (off removes <home>/vacation) */
+	const char *subject;            /* on: required */
+	const char *body;               /* on: NULL is "" */
+	const char *charset;            /* of subject and body; NULL: "UTF-8" */
+} vp_delivery_change;
+
+int vp_get_delivery(const vp_config *cfg, const char *user, const char *domain, vp_delivery *out,
+                    vp_error *err);
+int vp_set_delivery(const vp_config *cfg, const char *user, const char *domain,
+                    const vp_delivery_change *change, vp_error *err);
+void vp_delivery_free(vp_delivery *d);
+
+typedef struct vp_autoresponder {
+	char name[VP_MAX_PW_NAME + 1];  /* "info", "team.lead" */
+	vp_message message;             /* <domaindir>/<NAME>/message */
+	char *copy_to;                  /* the first forward line, NULL when none */
+	char **other;                   /* other lines of .qmail-<name>, kept */
+	size_t other_count;
+} vp_autoresponder;
+
+typedef struct vp_autoresponder_settings {
+	const char *subject;            /* required */
+	const char *body;               /* NULL is "" */
+	const char *copy_to;            /* NULL or "": no copy */
+	const char *charset;            /* NULL: "UTF-8" */
+} vp_autoresponder_settings;
+
+/* add: the name must be free (no user, alias, list or robot of that name);
+ * update: it must be a robot, whose files are rewritten (other lines kept). */
+int vp_autoresponder_add(const vp_config *cfg, const char *name, const char *domain,
+                         const vp_autoresponder_settings *s, vp_error *err);
+int vp_autoresponder_update(const vp_config *cfg, const char *name, const char *domain,
+                            const vp_autoresponder_settings *s, vp_error *err);
+int vp_autoresponder_del(const vp_config *cfg, const char *name, const char *domain,
+                         vp_error *err);
+/* 1 found / 0 no such robot / <0 VA code. */
+int vp_autoresponder_get(const vp_config *cfg, const char *name, const char *domain,
+                         vp_autoresponder *out, vp_error *err);
+/* Every robot of the domain, sorted by name; cb returns nonzero to stop. */
+typedef int (*vp_autoresponder_cb)(void *ctx, const vp_autoresponder *a);
+int vp_autoresponder_list(const vp_config *cfg, const char *domain, vp_autoresponder_cb cb,
+                          void *ctx, vp_error *err);
+void vp_autoresponder_free(vp_autoresponder *a);
 
 #ifdef __cplusplus
 }
