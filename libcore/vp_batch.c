@@ -10,13 +10,18 @@
  *      first failing operation is the one reported;
  *   4. places the new users (the free list, then the .dir-control counter,
  *      in operation order, exactly as the same adds one by one), writes
- *      .dir-control and .dir_control_free once, creates the homes;
+ *      .dir-control and .dir_control_free once, creates the homes, and
+ *      moves the deleted users' homes aside (as vp_del_user does);
  *   5. rewrites vpasswd + vpasswd.cdb once (vp_vpw_merge);
  *   6. only then removes the deleted users' homes and updates maildirsize.
  * A failure in 1-5 puts .dir-control and the free list back, removes the
- * homes the batch created, and leaves vpasswd and vpasswd.cdb untouched.  A
- * failure in 6 (the store is already changed, as for vp_del_user) is
- * reported after everything else was attempted.
+ * homes the batch created, moves the deleted ones back and leaves vpasswd
+ * and vpasswd.cdb untouched.  In 6 the store is already changed: a home
+ * that cannot be removed entirely stays aside unreported (as for
+ * vp_del_user), a maildirsize that cannot be written is reported after
+ * everything else was attempted.  A stored home that is not safely inside
+ * the domain (vp_home_check; for a delete also: named after the user) fails
+ * the batch in 3 (VA_UNSAFE_PATH), before anything is written.
  *
  * Each user may appear in one operation only: the batch is a set of
  * changes, not a script (add takes a quota for the common "add with quota").
@@ -31,6 +36,7 @@
 #include "vp_vpasswd.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +61,8 @@ typedef struct batch_op {
 	char *line;                           /* ADD, PASSWD, QUOTA: the new vpasswd line */
 	size_t linelen;
 	int created;                          /* ADD: home made by this batch */
+	int moved;                            /* DEL: home moved aside, as `aside` */
+	char aside[NAME_MAX + 1];
 	int hash_rc;
 	vp_error hash_err;
 } batch_op;
@@ -417,7 +425,7 @@ static void placement_undo(const vp_batch *b, placement *p)
 			vp_write_file_atomic(b->cfg, p->dcpath, p->dirc_orig, p->dirc_len, 0600, dom->uid,
 			                     dom->gid, b->cfg->chown_files, &ignored);
 		else
-			unlink(p->dcpath);
+			vp_unlink_walked(b->cfg, p->dcpath);
 	}
 	if (p->free_written) {
 		vp_lock lock;
@@ -426,7 +434,7 @@ static void placement_undo(const vp_batch *b, placement *p)
 				vp_write_file_atomic(b->cfg, p->freepath, p->free_orig, p->free_len, 0600,
 				                     dom->uid, dom->gid, b->cfg->chown_files, &ignored);
 			else
-				unlink(p->freepath);
+				vp_unlink_walked(b->cfg, p->freepath);
 			vp_lock_release(&lock);
 		}
 	}
@@ -626,6 +634,13 @@ static int check_op(vp_batch *b, vp_vpw_reader *rd, batch_op *o, vp_user_entry *
 	if (o->kind == OP_DEL) {
 		if (vp_user_is_catchall(cfg, &b->dom, o->name))
 			return vp_fail(err, VA_CANNOT_DELETE_CATCHALL, "%s@%s", o->name, b->dom.realdomain);
+		for (size_t hl = strlen(e->dir); hl > 1 && e->dir[hl - 1] == '/';)
+			e->dir[--hl] = '\0';
+		if (e->dir[0] && (rc = vp_home_check(&b->dom, e->dir, err)) != 0)
+			return rc;
+		if (e->dir[0] && strcmp(vp_path_base(e->dir), o->name) != 0)
+			return vp_fail(err, VA_UNSAFE_PATH, "not removing %s: not named after %s", e->dir,
+			               o->name);
 		return (o->home = strdup(e->dir)) ? 0 : vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
 	if (o->kind == OP_PASSWD) {
@@ -639,7 +654,16 @@ static int check_op(vp_batch *b, vp_vpw_reader *rd, batch_op *o, vp_user_entry *
 			e->clear[0] = '\0';
 		return fmt_line(o, e, err);
 	}
-	/* OP_QUOTA: field 7 only; an existing 8th field is kept. */
+	/* OP_QUOTA: field 7 only; an existing 8th field is kept.  Its Maildir
+	 * must be reachable safely (or missing) before anything is written. */
+	if (e->dir[0]) {
+		char path[4096];
+		int md = vp_maildir_open(cfg, &b->dom, e->dir, path, sizeof path, err);
+		if (md < -1)
+			return md;
+		if (md >= 0)
+			close(md);
+	}
 	snprintf(e->quota, sizeof e->quota, "%s", o->quota);
 	if (!(o->home = strdup(e->dir)))
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
@@ -681,7 +705,7 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 	vp_vpw_change *ch = NULL;
 	vp_user_entry *e = NULL;
 	placement pl;
-	int rc = 0, placed = 0;
+	int rc = 0, placed = 0, committed = 0;
 
 	memset(&pl, 0, sizeof pl);
 	vp_error_clear(err);
@@ -780,6 +804,36 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		}
 	}
 
+	/* the deleted users' homes out of the way (moved back should the rewrite fail) */
+	for (size_t i = 0; i < b->n; i++) {
+		batch_op *o = &b->ops[i];
+		if (o->kind != OP_DEL || !o->home || !o->home[0])
+			continue;
+		int pfd = vp_parent_open(cfg, o->home, err);
+		if (pfd == VA_BAD_DIR && errno == ENOENT) {
+			vp_error_clear(err);
+			continue; /* no bucket, no home */
+		}
+		/* (the directory is opened again for each step: a batch may delete
+		 * more homes than a process may hold descriptors) */
+		if (pfd < 0)
+			rc = pfd;
+		else if (vp_move_aside_at(pfd, o->name, o->aside, sizeof o->aside) == 0) {
+			o->moved = 1;
+			close(pfd);
+			continue;
+		} else if (errno == ENOENT) {
+			close(pfd);
+			continue;
+		} else {
+			rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", o->home);
+			close(pfd);
+		}
+		failed = i;
+		op_fail(err, i, o->kind, o->name, rc);
+		goto done;
+	}
+
 	LAP(b, homes_s, t);
 
 	/* 5. the one rewrite */
@@ -795,6 +849,7 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		goto done;
 	}
 	placed = 0; /* committed: nothing to undo any more */
+	committed = 1;
 	LAP(b, store_s, t);
 
 	/* 6. after the store changed: homes of the deleted, maildirsize of the
@@ -804,12 +859,12 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		vp_error tmp;
 		int r = 0;
 		o->created = 0;
-		if (o->kind == OP_DEL && o->home && o->home[0]) {
-			const char *base = strrchr(o->home, '/');
-			if (!base || strcmp(base + 1, o->name) != 0)
-				r = vp_fail(&tmp, VA_BAD_DIR, "not removing %s", o->home);
-			else
-				r = vp_remove_tree(dom->dir, o->home, &tmp);
+		if (o->kind == OP_DEL && o->moved) {
+			int pfd = vp_parent_open(cfg, o->home, NULL);
+			if (pfd >= 0) {
+				vp_remove_tree_at(pfd, o->aside); /* a leftover stays aside */
+				close(pfd);
+			}
 		} else if (o->kind == OP_QUOTA && o->home) {
 			r = vp_maildirsize_update(cfg, dom, o->home, o->quota, &tmp);
 		}
@@ -832,11 +887,21 @@ done:
 			keep = *err;
 		for (size_t i = 0; i < b->n; i++) {
 			if (b->ops[i].kind == OP_ADD && b->ops[i].created)
-				vp_remove_tree(dom->dir, b->ops[i].home, NULL);
+				vp_remove_walked(cfg, b->ops[i].home, NULL);
 		}
 		placement_undo(b, &pl);
 		if (err)
 			*err = keep;
+	}
+	if (!committed) {
+		for (size_t i = 0; i < b->n; i++) {
+			batch_op *o = &b->ops[i];
+			int pfd = o->moved ? vp_parent_open(cfg, o->home, NULL) : -1;
+			if (pfd >= 0) {
+				renameat(pfd, o->aside, pfd, o->name); /* the user is still there */
+				close(pfd);
+			}
+		}
 	}
 	vp_lock_release(&lock);
 	placement_free(&pl);

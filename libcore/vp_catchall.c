@@ -11,8 +11,10 @@
  *   - the name of a user of the domain, written as that user's directory
  *     (pw_dir from vpasswd, so hashed homes work), as qmailadmin writes it
  *     and as vdelivermail delivers to it ("<dir>/Maildir/").  The user must
- *     exist, and its directory must itself be a harmless word (vpopmail
- *     allows '`' '$' '&' '|' in user names).
+ *     exist, its directory must lie strictly inside the domain's
+ *     (vp_home_check: VA_UNSAFE_PATH otherwise, as a vpasswd edited to point
+ *     elsewhere would make vdelivermail deliver there) and must itself be a
+ *     harmless word (vpopmail allows '`' '$' '&' '|' in user names).
  * Absolute paths and anything else are refused (VA_BAD_CHAR or
  * VA_INVALID_EMAIL_CHAR): spec 3.5 leaves them as an opt-in we do not take.
  *
@@ -265,6 +267,9 @@ int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action
 			goto out;
 		size_t dl = dir_len(e.dir);
 		e.dir[dl] = '\0';
+		/* vdelivermail would deliver there: only a home inside the domain */
+		if ((rc = vp_home_check(&dom, e.dir, err)) != 0)
+			goto out;
 		if (e.dir[0] != '/' || !is_word(e.dir, dl)) {
 			rc = vp_fail(err, VA_BAD_CHAR, "the home of %s@%s is not usable in .qmail-default",
 			             uname, dom.realdomain);

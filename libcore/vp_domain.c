@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const 
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	int rc = vp_write_file_atomic(cfg, path, line, (size_t)n, 0600, d->uid, d->gid,
 	                              cfg->chown_files, err);
-	if (rc != 0 && err && rc != VA_NO_SPACE)
+	if (rc != 0 && err && rc != VA_NO_SPACE && rc != VA_UNSAFE_PATH)
 		err->code = rc = VA_COULD_NOT_OPEN_QMAIL_DEFAULT;
 	return rc;
 }
@@ -72,19 +73,25 @@ static int write_empty_vpasswd(const vp_config *cfg, const vp_domain_info *d, vp
 
 	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	int dfd = vp_dir_open(cfg, d->dir, err);
+	if (dfd < 0)
+		return vp_dir_fail_as(err, dfd, VA_COULD_NOT_UPDATE_FILE);
 	vp_lock lock;
-	rc = vp_lock_acquire(cfg, path, &lock, err);
-	if (rc != 0)
+	rc = vp_lock_acquire_at(cfg, dfd, path, &lock, err);
+	if (rc != 0) {
+		close(dfd);
 		return rc;
-	if (cfg->chown_files && lchown(path, d->uid, d->gid) != 0) {
+	}
+	if (cfg->chown_files && fchown(lock.fd, d->uid, d->gid) != 0) {
 		vp_lock_release(&lock);
+		close(dfd);
 		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot chown", path);
 	}
 	vp_path_join(path, sizeof path, d->dir, "vpasswd");
-	rc = vp_write_file_atomic(cfg, path, "", 0, 0600, d->uid, d->gid, cfg->chown_files, err);
+	rc = vp_write_file_at(dfd, path, "", 0, 0600, d->uid, d->gid, cfg->chown_files, err);
 	if (rc == 0) {
 		vp_path_join(path, sizeof path, d->dir, "vpasswd.cdb");
-		rc = vp_atomic_open(&a, path, 0600, err);
+		rc = vp_atomic_open_at(&a, dfd, path, 0600, err);
 	}
 	if (rc == 0) {
 		if (cdb_make_start(&cdbm, a.fd) != 0 || cdb_make_finish(&cdbm) != 0) {
@@ -95,27 +102,49 @@ static int write_empty_vpasswd(const vp_config *cfg, const vp_domain_info *d, vp
 		}
 	}
 	vp_lock_release(&lock);
+	close(dfd);
 	return rc;
 }
 
-/* mkdir -p of the bucket components below domains/, each 0700 and owned. */
-static int make_bucket(const vp_config *cfg, const char *domains, const char *bucket, uid_t uid,
-                       gid_t gid)
+/* mkdir -p of the bucket components below domains/ (dfd), each 0700 and
+ * owned: the innermost one's fd; VA_UNSAFE_PATH (err filled) for a symlink
+ * or an unsafe directory on the way; -1 with errno for any other failure. */
+static int make_bucket(const vp_config *cfg, int dfd, const char *domains, const char *bucket,
+                       uid_t uid, gid_t gid, vp_error *err)
 {
 	char path[4096];
 	size_t n = (size_t)snprintf(path, sizeof path, "%s", domains);
-	for (const char *p = bucket; *p; p++) {
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	for (const char *p = bucket; *p && fd >= 0; p++) {
 		if (*p == '/')
 			continue;
-		if (n + 3 >= sizeof path)
+		if (n + 3 >= sizeof path) {
+			close(fd);
+			errno = ENAMETOOLONG;
 			return -1;
+		}
 		path[n++] = '/';
 		path[n++] = *p;
 		path[n] = '\0';
-		if (vp_mkdir_owned(path, 0700, uid, gid, cfg->chown_files) != 0 && errno != EEXIST)
+		char name[2] = { *p, '\0' };
+		int sub = vp_mkdirat_owned(fd, name, 0700, uid, gid, cfg->chown_files);
+		if (sub < 0 && errno != EEXIST) {
+			int e = errno;
+			close(fd);
+			errno = e;
 			return -1;
+		}
+		if (sub >= 0)
+			close(sub);
+		sub = vp_dir_openat(cfg, fd, path, err);
+		int e = errno;
+		close(fd);
+		errno = e;
+		if (sub == VA_UNSAFE_PATH)
+			return sub;
+		fd = sub < 0 ? -1 : sub;
 	}
-	return 0;
+	return fd;
 }
 
 /* A domain directory left by an add that was killed before the domain
@@ -123,10 +152,9 @@ static int make_bucket(const vp_config *cfg, const char *domains, const char *bu
  * an empty vpasswd, its cdb and lock, temp files).  Such a directory is
  * removed so the name can be added again; any other one is never adopted.
  * The caller holds assign.lock and knows the domain is not registered. */
-static int remove_crashed_add_dir(const char *domains, const char *dir)
+static int remove_crashed_add_dir(int pfd, const char *name)
 {
-	vp_error ignored;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		if (fd >= 0)
@@ -147,7 +175,7 @@ static int remove_crashed_add_dir(const char *domains, const char *dir)
 		      (strcmp(n, "vpasswd") == 0 && st.st_size == 0));
 	}
 	closedir(d);
-	if (!ok || vp_remove_tree(domains, dir, &ignored) != 0) {
+	if (!ok || vp_remove_tree_at(pfd, name) != 0) {
 		errno = EEXIST;
 		return -1;
 	}
@@ -160,7 +188,7 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 	char domains[4096], counter[4096], bucket[16];
 	vp_domain_info d;
 	size_t blen = base_len(cfg->vpopmail_dir);
-	int rc;
+	int rc, hfd = -1, dfd = -1, pfd = -1;
 
 	rc = vp_domain_lookup(cfg, domain, &d, err);
 	if (rc < 0)
@@ -170,17 +198,24 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 
 	if (vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	struct stat st;
-	if (stat(cfg->vpopmail_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+	/* home, domains/, the bucket and the domain dir, each reached from the last */
+	if ((hfd = vp_dir_open(cfg, cfg->vpopmail_dir, err)) < 0)
 		return vp_fail(err, VA_BAD_V_DIR, "%s", cfg->vpopmail_dir);
-	if (vp_mkdir_owned(domains, 0700, uid, gid, cfg->chown_files) != 0 && errno != EEXIST)
-		return vp_fail_errno(err, VA_CAN_NOT_MAKE_DOMAINS_DIR, "cannot create", domains);
+	if ((dfd = vp_mkdirat_owned(hfd, "domains", 0700, uid, gid, cfg->chown_files)) >= 0)
+		close(dfd);
+	else if (errno != EEXIST)
+		rc = vp_fail_errno(err, VA_CAN_NOT_MAKE_DOMAINS_DIR, "cannot create", domains);
+	if (rc == 0 && (dfd = vp_dir_openat(cfg, hfd, domains, err)) < 0)
+		rc = vp_dir_fail_as(err, dfd, VA_CAN_NOT_MAKE_DOMAINS_DIR);
+	close(hfd);
+	if (rc != 0)
+		return rc;
 
 	/* The per-uid domain counter of spec 1.3, always under our own home. */
 	vp_path_join(counter, sizeof counter, domains, ".dir-control");
 	rc = vp_dirc_next(cfg, counter, uid, gid, bucket, sizeof bucket, err);
 	if (rc != 0)
-		return rc;
+		goto out;
 
 	memset(&d, 0, sizeof d);
 	snprintf(d.name, sizeof d.name, "%s", domain);
@@ -190,22 +225,31 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 	size_t sub = strlen(bucket) + (bucket[0] ? 1 : 0) + strlen(domain);
 	if (blen + strlen("domains") + sub > VP_MAX_PW_DIR) {
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		goto out;
 	}
 	if (snprintf(d.dir, sizeof d.dir, "%s%s%s/%s", domains, bucket[0] ? "/" : "", bucket,
 	             domain) >= (int)sizeof d.dir) {
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		goto out;
 	}
-	if (make_bucket(cfg, domains, bucket, uid, gid) != 0 ||
-	    (vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0 &&
-	     (errno != EEXIST || remove_crashed_add_dir(domains, d.dir) != 0 ||
-	      vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0))) {
+	pfd = make_bucket(cfg, dfd, domains, bucket, uid, gid, err);
+	int ddfd = -1;
+	if (pfd >= 0) {
+		ddfd = vp_mkdirat_owned(pfd, domain, 0700, uid, gid, cfg->chown_files);
+		if (ddfd < 0 && errno == EEXIST && remove_crashed_add_dir(pfd, domain) == 0)
+			ddfd = vp_mkdirat_owned(pfd, domain, 0700, uid, gid, cfg->chown_files);
+	}
+	if (ddfd < 0) {
 		/* An existing directory is never adopted: it may belong to someone else. */
-		rc = vp_fail_errno(err, VA_COULD_NOT_MAKE_DOMAIN_DIR, "cannot create", d.dir);
+		rc = pfd == VA_UNSAFE_PATH
+		         ? pfd
+		         : vp_fail_errno(err, VA_COULD_NOT_MAKE_DOMAIN_DIR, "cannot create", d.dir);
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);
-		return rc;
+		goto out;
 	}
+	close(ddfd);
 	rc = vp_write_qmail_default(cfg, &d, cfg->compat54 ? "bounce-no-mailbox" : "delete", err);
 	if (rc == 0)
 		rc = write_empty_vpasswd(cfg, &d, err);
@@ -215,11 +259,14 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 		const char *one[1] = { domain };
 		vp_error ignored;
 		vp_qmail_del_domains(cfg, one, 1, &ignored);
-		vp_remove_tree(domains, d.dir, &ignored);
+		vp_remove_tree_at(pfd, domain);
 		vp_dirc_dec(cfg, counter, uid, gid, &ignored);
-		return rc;
 	}
-	return 0;
+out:
+	if (pfd >= 0)
+		close(pfd);
+	close(dfd);
+	return rc;
 }
 
 int vp_add_domain(const vp_config *cfg, const char *domain, const char *dir, uid_t uid, gid_t gid,
@@ -275,7 +322,7 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	char name[VP_MAX_PW_DOMAIN + 1];
 	vp_domain_info d;
 	vp_lock lock;
-	int rc;
+	int rc, pfd = -1;
 
 	if ((rc = begin(cfg, domain, name, err)) != 0)
 		return rc;
@@ -295,6 +342,27 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		rc = vp_fail(err, VA_BAD_DIR, "%s is outside %s/domains", d.dir, cfg->vpopmail_dir);
 		goto out;
 	}
+	/* The directory that holds the domain's, reached from the home (a
+	 * symlink on the way refuses the call before anything changed); the
+	 * removal below happens through this descriptor, whatever is renamed
+	 * meanwhile. */
+	char dir[sizeof d.dir];
+	snprintf(dir, sizeof dir, "%.*s", (int)base_len(d.dir), d.dir);
+	rc = 0;
+	const char *dname = vp_path_base(dir);
+	pfd = vp_parent_open(cfg, dir, err);
+	if (pfd >= 0) {
+		int fd = vp_dir_openat(cfg, pfd, dir, err);
+		if (fd >= 0)
+			close(fd);
+		else if (fd != VA_BAD_DIR || errno != ENOENT)
+			rc = fd;
+	} else if (pfd != VA_BAD_DIR || errno != ENOENT) {
+		rc = pfd; /* (a missing domains/ or bucket: nothing to remove) */
+	}
+	if (rc != 0)
+		goto out;
+	vp_error_clear(err);
 	char **names;
 	size_t count;
 	rc = vp_assign_names_for(cfg, name, &names, &count, err);
@@ -306,13 +374,25 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	vp_free_names(names, count);
 	if (rc != 0)
 		goto out;
+	/* Out of the way at once (the name can be added again whatever the
+	 * removal meets), then removed at any depth; a part that cannot be
+	 * removed stays under its dot-name, the domain is gone all the same. */
+	char aside[NAME_MAX + 1];
+	if (pfd < 0)
+		; /* nothing there */
+	else if (vp_move_aside_at(pfd, dname, aside, sizeof aside) == 0)
+		vp_remove_tree_at(pfd, aside);
+	else if (errno != ENOENT) {
+		rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", d.dir);
+		goto out;
+	}
 	char domains[4096], counter[4096];
 	vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains");
-	rc = vp_remove_tree(domains, d.dir, err);
 	vp_path_join(counter, sizeof counter, domains, ".dir-control");
-	if (rc == 0)
-		rc = vp_dirc_dec(cfg, counter, d.uid, d.gid, err);
+	rc = vp_dirc_dec(cfg, counter, d.uid, d.gid, err);
 out:
+	if (pfd >= 0)
+		close(pfd);
 	vp_lock_release(&lock);
 	if (rc == 0)
 		vp_qmail_reload(cfg);

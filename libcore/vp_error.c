@@ -62,6 +62,7 @@ const char *vp_strerror(int code)
 	case VA_WRONG_PASSWORD: return "password mismatch";
 	case VA_ACCOUNT_DISABLED: return "account disabled for this service";
 	case VA_NO_SPACE: return "no space left on device";
+	case VA_UNSAFE_PATH: return "unsafe directory";
 	default: return "Unknown error";
 	}
 }
