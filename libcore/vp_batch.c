@@ -10,18 +10,18 @@
  *      first failing operation is the one reported;
  *   4. places the new users (the free list, then the .dir-control counter,
  *      in operation order, exactly as the same adds one by one), writes
- *      .dir-control and .dir_control_free once, creates the homes, and
- *      moves the deleted users' homes aside (as vp_del_user does);
+ *      .dir-control and .dir_control_free once, creates the homes;
  *   5. rewrites vpasswd + vpasswd.cdb once (vp_vpw_merge);
- *   6. only then removes the deleted users' homes and updates maildirsize.
+ *   6. only then moves the deleted users' homes aside and removes them (as
+ *      vp_del_user does) and updates maildirsize.
  * A failure in 1-5 puts .dir-control and the free list back, removes the
- * homes the batch created, moves the deleted ones back and leaves vpasswd
- * and vpasswd.cdb untouched.  In 6 the store is already changed: a home
- * that cannot be removed entirely stays aside unreported (as for
- * vp_del_user), a maildirsize that cannot be written is reported after
- * everything else was attempted.  A stored home that is not safely inside
- * the domain (vp_home_check; for a delete also: named after the user) fails
- * the batch in 3 (VA_UNSAFE_PATH), before anything is written.
+ * homes the batch created, and leaves vpasswd and vpasswd.cdb untouched.
+ * In 6 the store is already changed: a home that cannot be removed entirely
+ * stays aside unreported (as for vp_del_user), a maildirsize that cannot be
+ * written is reported after everything else was attempted.  A stored home
+ * that is not safely inside the domain (vp_home_check; for a delete also:
+ * named after the user) fails the batch in 3 (VA_UNSAFE_PATH), before
+ * anything is written.
  *
  * Each user may appear in one operation only: the batch is a set of
  * changes, not a script (add takes a quota for the common "add with quota").
@@ -36,7 +36,6 @@
 #include "vp_vpasswd.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,8 +60,6 @@ typedef struct batch_op {
 	char *line;                           /* ADD, PASSWD, QUOTA: the new vpasswd line */
 	size_t linelen;
 	int created;                          /* ADD: home made by this batch */
-	int moved;                            /* DEL: home moved aside, as `aside` */
-	char aside[NAME_MAX + 1];
 	int hash_rc;
 	vp_error hash_err;
 } batch_op;
@@ -641,6 +638,14 @@ static int check_op(vp_batch *b, vp_vpw_reader *rd, batch_op *o, vp_user_entry *
 		if (e->dir[0] && strcmp(vp_path_base(e->dir), o->name) != 0)
 			return vp_fail(err, VA_UNSAFE_PATH, "not removing %s: not named after %s", e->dir,
 			               o->name);
+		if (e->dir[0]) { /* its directory must be reachable (or missing) */
+			int pfd = vp_parent_open(cfg, e->dir, err);
+			if (pfd >= 0)
+				close(pfd);
+			else if (pfd != VA_BAD_DIR || errno != ENOENT)
+				return pfd;
+			vp_error_clear(err);
+		}
 		return (o->home = strdup(e->dir)) ? 0 : vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
 	if (o->kind == OP_PASSWD) {
@@ -705,7 +710,7 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 	vp_vpw_change *ch = NULL;
 	vp_user_entry *e = NULL;
 	placement pl;
-	int rc = 0, placed = 0, committed = 0;
+	int rc = 0, placed = 0;
 
 	memset(&pl, 0, sizeof pl);
 	vp_error_clear(err);
@@ -804,36 +809,6 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		}
 	}
 
-	/* the deleted users' homes out of the way (moved back should the rewrite fail) */
-	for (size_t i = 0; i < b->n; i++) {
-		batch_op *o = &b->ops[i];
-		if (o->kind != OP_DEL || !o->home || !o->home[0])
-			continue;
-		int pfd = vp_parent_open(cfg, o->home, err);
-		if (pfd == VA_BAD_DIR && errno == ENOENT) {
-			vp_error_clear(err);
-			continue; /* no bucket, no home */
-		}
-		/* (the directory is opened again for each step: a batch may delete
-		 * more homes than a process may hold descriptors) */
-		if (pfd < 0)
-			rc = pfd;
-		else if (vp_move_aside_at(pfd, o->name, o->aside, sizeof o->aside) == 0) {
-			o->moved = 1;
-			close(pfd);
-			continue;
-		} else if (errno == ENOENT) {
-			close(pfd);
-			continue;
-		} else {
-			rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", o->home);
-			close(pfd);
-		}
-		failed = i;
-		op_fail(err, i, o->kind, o->name, rc);
-		goto done;
-	}
-
 	LAP(b, homes_s, t);
 
 	/* 5. the one rewrite */
@@ -849,7 +824,6 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		goto done;
 	}
 	placed = 0; /* committed: nothing to undo any more */
-	committed = 1;
 	LAP(b, store_s, t);
 
 	/* 6. after the store changed: homes of the deleted, maildirsize of the
@@ -859,10 +833,12 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		vp_error tmp;
 		int r = 0;
 		o->created = 0;
-		if (o->kind == OP_DEL && o->moved) {
+		if (o->kind == OP_DEL && o->home && o->home[0]) {
+			/* (the directory is opened for each: a batch may delete more
+			 * homes than a process may hold descriptors) */
 			int pfd = vp_parent_open(cfg, o->home, NULL);
 			if (pfd >= 0) {
-				vp_remove_tree_at(pfd, o->aside); /* a leftover stays aside */
+				vp_discard_at(pfd, o->name); /* a leftover stays aside */
 				close(pfd);
 			}
 		} else if (o->kind == OP_QUOTA && o->home) {
@@ -892,16 +868,6 @@ done:
 		placement_undo(b, &pl);
 		if (err)
 			*err = keep;
-	}
-	if (!committed) {
-		for (size_t i = 0; i < b->n; i++) {
-			batch_op *o = &b->ops[i];
-			int pfd = o->moved ? vp_parent_open(cfg, o->home, NULL) : -1;
-			if (pfd >= 0) {
-				renameat(pfd, o->aside, pfd, o->name); /* the user is still there */
-				close(pfd);
-			}
-		}
 	}
 	vp_lock_release(&lock);
 	placement_free(&pl);

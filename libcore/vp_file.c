@@ -769,6 +769,16 @@ int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size)
 	return -1;
 }
 
+int vp_discard_at(int dirfd, const char *name)
+{
+	char aside[NAME_MAX + 1];
+	if (vp_move_aside_at(dirfd, name, aside, sizeof aside) == 0)
+		return vp_remove_tree_at(dirfd, aside);
+	if (errno == ENOENT)
+		return 0;
+	return vp_remove_tree_at(dirfd, name); /* cannot rename: in place */
+}
+
 int vp_remove_walked(const vp_config *cfg, const char *path, vp_error *err)
 {
 	int dfd = vp_parent_open(cfg, path, err);

@@ -818,25 +818,25 @@ int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char 
 }
 
 /*
- * The home is checked (strictly inside the domain, named after the user:
- * a corrupt or hostile dir field never takes a bucket, another user, the
- * domain or anything outside with it) and moved aside, to a dot-name no add
- * can collide with, before the vpasswd line goes; should the rewrite fail,
- * it is moved back.  Once the line is gone the call succeeds: the counter,
- * the free list and the removal of the aside tree are attempted and what
- * fails of them is not reported (a leftover ".deleted.<name>.<hex>" blocks
- * nothing and goes with the domain).  A login that had opened the home just
- * before writes its lastauth into the aside tree, which the removal takes
- * too.
+ * The home is checked before anything changes (strictly inside the domain,
+ * named after the user: a corrupt or hostile dir field never takes a bucket,
+ * another user, the domain or anything outside with it) and its directory
+ * reached.  Once the vpasswd line is gone the call succeeds: the counter and
+ * the free list are updated, the home is renamed aside to a dot-name no add
+ * can collide with (the name is free again at once) and removed at any
+ * depth; what fails of these is not reported (a leftover
+ * ".deleted.<name>.<hex>" blocks nothing and goes with the domain).  A
+ * login that had opened the home just before writes its lastauth into the
+ * aside tree, which the removal takes too.  (The line goes first so that a
+ * writer killed midway never leaves a user without a home.)
  */
 int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_error *err)
 {
 	char uname[VP_MAX_PW_NAME + 1], path[4096], bucket[16], home[sizeof ((vp_user_entry *)0)->dir];
-	char aside[NAME_MAX + 1];
 	vp_domain_info dom;
 	vp_user_entry e;
 	vp_lock lock = { -1 };
-	int rc, pfd = -1, moved = 0;
+	int rc, pfd = -1;
 
 	vp_error_clear(err);
 	if (user && !user[0])
@@ -873,26 +873,18 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 		} else if (pfd < 0) {
 			rc = pfd;
 			goto out;
-		} else if (vp_move_aside_at(pfd, uname, aside, sizeof aside) == 0) {
-			moved = 1;
-		} else if (errno != ENOENT) {
-			rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", home);
-			goto out;
 		}
 	}
-	if ((rc = vp_vpw_update(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0) {
-		if (moved)
-			renameat(pfd, aside, pfd, uname);
+	if ((rc = vp_vpw_update(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0)
 		goto out;
-	}
 	/* From here the user is gone: nothing below fails the call. */
 	vp_error ignored;
 	if (home[0] && vp_user_home_bucket(&dom, home, uname, bucket, sizeof bucket))
 		free_list_put(cfg, &dom, bucket, &ignored);
 	if (dom_file(path, sizeof path, &dom, ".dir-control", &ignored) == 0)
 		vp_dirc_dec(cfg, path, dom.uid, dom.gid, &ignored);
-	if (moved)
-		vp_remove_tree_at(pfd, aside);
+	if (pfd >= 0)
+		vp_discard_at(pfd, uname);
 out:
 	if (pfd >= 0)
 		close(pfd);

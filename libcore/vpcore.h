@@ -238,6 +238,10 @@ int vp_remove_tree_at(int dirfd, const char *name);
  * the way at once, under a name no account, alias or domain can take.  0, or
  * -1 with errno (ENOENT: nothing there). */
 int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size);
+/* vp_move_aside_at, then vp_remove_tree_at of the aside name (where the
+ * rename fails, the tree is removed in place).  0, or -1 with errno when
+ * something is left. */
+int vp_discard_at(int dirfd, const char *name);
 /* The last component of path removed as vp_remove_tree_at does, in its
  * directory reached by vp_parent_open (a missing directory: nothing to do). */
 int vp_remove_walked(const vp_config *cfg, const char *path, vp_error *err);
@@ -339,10 +343,10 @@ typedef struct vp_user_entry {
 int vp_add_user(const vp_config *cfg, const char *user, const char *domain, const char *password,
                 const char *gecos, int apop, vp_error *err);
 /* The stored home must lie strictly inside the domain and be named after the
- * user (else VA_UNSAFE_PATH, nothing changed); it is moved aside before the
- * vpasswd line goes and removed at any depth after.  Once the line is gone
- * the call succeeds: what cannot be removed stays under a dot-name no add
- * collides with (".deleted.<name>.<hex>"). */
+ * user (else VA_UNSAFE_PATH, nothing changed).  Once the vpasswd line is
+ * gone the call succeeds: the home is moved aside at once (vp_discard_at)
+ * and removed at any depth; what cannot be removed stays under a dot-name no
+ * add collides with (".deleted.<name>.<hex>"). */
 int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_error *err);
 int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
                     const char *password, vp_error *err);
