@@ -13,18 +13,21 @@
  * through one open descriptor of that directory.
  *
  * Directories are reached as qmail reaches a home (vp_dir_open): the
- * configured vpopmail home (or qmail dir) is opened by its name, it being
- * trusted configuration, and every component below it with
+ * configured vpopmail home is opened by its name, it being trusted
+ * configuration, and every component below it with
  * openat(O_NOFOLLOW | O_DIRECTORY), so a symlink planted anywhere on the way
  * is refused (VA_UNSAFE_PATH) instead of followed, and a directory swapped
  * after we passed it no longer matters: we hold its descriptor.  A path
  * naming '.', '..' or an empty component is refused before any of that.
- * When running as root, a directory on the way (below the configured one,
- * the target included) that others may write is refused too: one writable
- * by "other", or by its group unless that group is root's (0) or the
- * configured vchkpw gid.  Its owner is not judged: vpopmail's tree belongs to
- * the vpopmail user or to a domain's owner, and a mode 0700 directory of any
- * owner gives no one else a way in.
+ * When running as root, a directory on the way (below the home, the target
+ * included) that others may write is refused too: one writable by "other",
+ * or by its group unless that group is root's (0) or the configured vchkpw
+ * gid.  Its owner is not judged: vpopmail's tree belongs to the vpopmail user
+ * or to a domain's owner, and a mode 0700 directory of any owner gives no one
+ * else a way in.  Below the qmail dir (users/, control/: root's own files,
+ * which the vpopmail user cannot swap) the components are opened following
+ * symlinks, as distributions lay that tree out; writes there still happen
+ * in the one directory descriptor.
  */
 #include "vpcore.h"
 
@@ -236,6 +239,10 @@ int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err)
 	int fd = open(rootbuf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return dir_fail(err, "cannot open", rootbuf, (int)rl);
+	/* qmail's own tree is root's configuration, out of the vpopmail user's
+	 * reach; distributions link parts of it elsewhere (Debian's
+	 * /var/qmail/control -> /etc/qmail), so there symlinks are followed. */
+	int in_qmail = root == cfg->qmail_dir;
 	int root_check = geteuid() == 0;
 	for (size_t p = off; p < dlen;) {
 		const char *slash = memchr(dir + p, '/', dlen - p);
@@ -253,7 +260,10 @@ int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err)
 		}
 		memcpy(name, c, n);
 		name[n] = '\0';
-		int sub = step_at(cfg, fd, name, dir, (int)(p + n), root_check, err);
+		int sub = in_qmail ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		                   : step_at(cfg, fd, name, dir, (int)(p + n), root_check, err);
+		if (sub < 0 && in_qmail)
+			sub = dir_fail(err, "cannot open", dir, (int)(p + n));
 		int e = errno;
 		close(fd);
 		errno = e;

@@ -180,10 +180,11 @@ int vp_config_check(const vp_config *cfg, vp_error *err);
  * last component is the name used in dirfd.
  */
 /* fd of dir, which must be cfg->vpopmail_dir or cfg->qmail_dir or lie below
- * one of them, reached as above.  <0: VA_UNSAFE_PATH when dir is outside
- * both, names '.', '..' or an empty component, or meets a symlink or (as
- * root) a directory others may write; otherwise VA_BAD_DIR with errno kept
- * (ENOENT: a component is missing). */
+ * one of them, reached as above (below the qmail dir, root's configuration,
+ * symlinks are followed).  <0: VA_UNSAFE_PATH when dir is outside both,
+ * names '.', '..' or an empty component, or, below the vpopmail home, meets
+ * a symlink or (as root) a directory others may write; otherwise VA_BAD_DIR
+ * with errno kept (ENOENT: a component is missing). */
 int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err);
 /* The directory holding path (its last component is the file). */
 int vp_parent_open(const vp_config *cfg, const char *path, vp_error *err);

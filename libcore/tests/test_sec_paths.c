@@ -596,6 +596,23 @@ TEST(writable_dirs_on_the_way_when_root)
 	world_free(&w);
 }
 
+/* qmail's own tree is root's: a distribution's layout (Debian links
+ * /var/qmail/control to /etc/qmail) keeps working. */
+TEST(qmail_dir_links_followed)
+{
+	sandbox s;
+	char p[4096], to[4096];
+	sandbox_init(&s);
+	snprintf(p, sizeof p, "%s/control", s.qmail);
+	snprintf(to, sizeof to, "%s/etc-qmail", s.root);
+	swap(p, to);
+	OK(vp_add_domain(&s.cfg, "example.com", NULL, s.cfg.uid, s.cfg.gid, E));
+	snprintf(p, sizeof p, "%s/rcpthosts", to);
+	CHECK(file_is(p, "example.com\n"));
+	OK(vp_del_domain(&s.cfg, "example.com", E));
+	sandbox_free(&s);
+}
+
 /* ---- 6, by construction: no write goes by path ---- */
 
 /* The source with comments and string literals blanked. */
@@ -769,7 +786,7 @@ TEST(deep_homes_are_removed)
 		left = names_in(w.ot);
 		CHECK_EQ_STR(left, ".dir-control .qmail-default .vpasswd.lock alice vpasswd vpasswd.cdb");
 		free(left);
-		printf("deep home: %d levels removed (del_user, batch, del_domain)\n", depths[i]);
+		printf("deep home: %d levels, del_user, batch delete, del_domain\n", depths[i]);
 		world_free(&w);
 	}
 }
@@ -837,6 +854,7 @@ int main(void)
 	RUN(stored_dir_through_dotdot);
 	RUN(symlink_swaps_never_followed);
 	RUN(writable_dirs_on_the_way_when_root);
+	RUN(qmail_dir_links_followed);
 	RUN(no_write_by_path);
 	RUN(deep_homes_are_removed);
 	RUN(del_user_while_logins_write_lastauth);
