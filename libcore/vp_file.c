@@ -814,8 +814,10 @@ int vp_unlink_walked(const vp_config *cfg, const char *path)
 
 int vp_dir_fail_as(vp_error *err, int rc, int code)
 {
-	if (rc != VA_BAD_DIR || !err)
+	if (rc != VA_BAD_DIR)
 		return rc; /* a refusal (VA_UNSAFE_PATH) or a precise code stays */
+	if (!err)
+		return code;
 	char detail[sizeof err->msg];
 	size_t pl = strlen(vp_strerror(VA_BAD_DIR));
 	snprintf(detail, sizeof detail, "%s", strncmp(err->msg, vp_strerror(VA_BAD_DIR), pl) == 0 &&
