@@ -613,6 +613,12 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
  * whatever the depth.
  */
 #define RM_PREFIX ".vp-rm."
+#define RM_MAX_AGAIN 10000 /* directories taken again, should writers never stop */
+
+typedef struct rm_state {
+	unsigned long next;  /* the next .vp-rm.<n> */
+	unsigned again;      /* directories queued once more */
+} rm_state;
 
 static int is_dir_entry(int dirfd, const struct dirent *de)
 {
@@ -623,11 +629,11 @@ static int is_dir_entry(int dirfd, const struct dirent *de)
 }
 
 /* name (in from) becomes top/.vp-rm.<n>, for the next free n. */
-static int move_up(int from, const char *name, int top, unsigned long *next)
+static int move_up(int from, const char *name, int top, rm_state *rs)
 {
 	for (int tries = 0; tries < 1000; tries++) {
 		char n[32];
-		snprintf(n, sizeof n, RM_PREFIX "%lu", (*next)++);
+		snprintf(n, sizeof n, RM_PREFIX "%lu", rs->next++);
 		if (renameat(from, name, top, n) == 0)
 			return 0;
 		/* a name of that form was there already (and not an empty dir) */
@@ -639,7 +645,7 @@ static int move_up(int from, const char *name, int top, unsigned long *next)
 
 /* Directory name in top: its subdirectories up into top, the rest unlinked,
  * then itself removed.  0, or -1 with errno. */
-static int flatten(int top, const char *name, unsigned long *next)
+static int flatten(int top, const char *name, rm_state *rs)
 {
 	int fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -669,7 +675,7 @@ static int flatten(int top, const char *name, unsigned long *next)
 				continue;
 			}
 		}
-		if (move_up(dirfd(d), de->d_name, top, next) != 0) {
+		if (move_up(dirfd(d), de->d_name, top, rs) != 0) {
 			if (!rc)
 				first = errno;
 			rc = -1;
@@ -677,6 +683,12 @@ static int flatten(int top, const char *name, unsigned long *next)
 	}
 	closedir(d);
 	if (unlinkat(top, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+		/* something was written into it meanwhile: once more, later */
+		if ((errno == ENOTEMPTY || errno == EEXIST) && !rc && rs->again < RM_MAX_AGAIN &&
+		    move_up(top, name, top, rs) == 0) {
+			rs->again++;
+			return 0;
+		}
 		if (!rc)
 			first = errno;
 		rc = -1;
@@ -695,7 +707,8 @@ static int empty_dir(int top)
 			close(fd);
 		return -1;
 	}
-	unsigned long next = 0, done = 0;
+	rm_state rs = { 0, 0 };
+	unsigned long done = 0;
 	int rc = 0, first = 0;
 	struct dirent *de;
 	/* top's own entries are handled in place (renaming them within top while
@@ -705,9 +718,9 @@ static int empty_dir(int top)
 			continue;
 		int r;
 		if (is_dir_entry(top, de))
-			r = flatten(top, de->d_name, &next);
+			r = flatten(top, de->d_name, &rs);
 		else if ((r = unlinkat(top, de->d_name, 0)) != 0 && errno == EISDIR)
-			r = flatten(top, de->d_name, &next);
+			r = flatten(top, de->d_name, &rs);
 		else if (r != 0 && errno == ENOENT)
 			r = 0;
 		if (r != 0 && !rc) {
@@ -716,10 +729,10 @@ static int empty_dir(int top)
 		}
 	}
 	closedir(d);
-	while (done < next) {
+	while (done < rs.next) {
 		char n[32];
 		snprintf(n, sizeof n, RM_PREFIX "%lu", done++);
-		if (flatten(top, n, &next) != 0 && !rc) {
+		if (flatten(top, n, &rs) != 0 && !rc) {
 			first = errno;
 			rc = -1;
 		}
@@ -732,7 +745,7 @@ int vp_remove_tree_at(int dirfd, const char *name)
 {
 	/* Rounds: something written into the tree while we emptied it (a login
 	 * that opened the home just before) is taken by the next one. */
-	for (int round = 0; round < 100; round++) {
+	for (int round = 0; round < 20; round++) {
 		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ENOENT)

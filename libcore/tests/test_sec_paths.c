@@ -847,6 +847,45 @@ TEST(del_user_while_logins_write_lastauth)
 	world_free(&w);
 }
 
+/* A delivery still writing into a folder of the home while it is removed
+ * (it had the folder open before the delete): the removal takes it all. */
+TEST(del_user_while_mail_is_written)
+{
+	world w;
+	world_init(&w);
+	for (int r = 0; r < 20; r++) {
+		char p[4096];
+		int sync[2];
+		CHECK(pipe(sync) == 0);
+		snprintf(p, sizeof p, "%s/alice/Maildir/new", w.ex);
+		pid_t kid = fork();
+		if (kid == 0) {
+			int fd = open(p, O_RDONLY | O_DIRECTORY);
+			(void)!write(sync[1], "g", 1);
+			for (int i = 0; fd >= 0 && i < 3000; i++) {
+				char n[32];
+				snprintf(n, sizeof n, "%d.%d.host", r, i);
+				int f = openat(fd, n, O_WRONLY | O_CREAT | O_EXCL, 0600);
+				if (f < 0)
+					break; /* the folder is gone */
+				close(f);
+			}
+			_exit(0);
+		}
+		char c;
+		CHECK(read(sync[0], &c, 1) == 1);
+		OK(vp_del_user(w.c, "alice", "example.com", E));
+		waitpid(kid, NULL, 0);
+		close(sync[0]);
+		close(sync[1]);
+		char *left = names_in(w.ex);
+		CHECK_EQ_STR(left, ".dir-control .qmail-default .vpasswd.lock bob vpasswd vpasswd.cdb");
+		free(left);
+		OK(vp_add_user(w.c, "alice", "example.com", "pw-alice", NULL, 0, E));
+	}
+	world_free(&w);
+}
+
 int main(void)
 {
 	(void)compare_step;
@@ -858,5 +897,6 @@ int main(void)
 	RUN(no_write_by_path);
 	RUN(deep_homes_are_removed);
 	RUN(del_user_while_logins_write_lastauth);
+	RUN(del_user_while_mail_is_written);
 	return T_SUMMARY();
 }
