@@ -345,6 +345,12 @@ const VPOPMAIL_VA_HOST_DOMAIN = UNKNOWN;
 
 /**
  * @var int
+ * @cvalue VA_UNSAFE_PATH
+ */
+const VPOPMAIL_VA_UNSAFE_PATH = UNKNOWN;
+
+/**
+ * @var int
  * @cvalue VP_NO_PASSWD_CHNG
  */
 const VPOPMAIL_NO_PASSWD_CHNG = UNKNOWN;
@@ -506,7 +512,8 @@ function vpopmail_set_user_quota(string $user, string $domain, string $quota): b
  * $service ("pop", "imap", "smtp" or "webmail") also checks the user's NO_POP/NO_IMAP/NO_SMTP/NO_WEBMAIL
  * flags (and the domain's limits) once the password matched: a silent false with
  * VPOPMAIL_VA_ACCOUNT_DISABLED.  With vpopmail.auth_logging a success writes the user's lastauth with
- * $remote_ip (default: $_SERVER['REMOTE_ADDR'], else 0.0.0.0).
+ * $remote_ip (default: $_SERVER['REMOTE_ADDR'], else 0.0.0.0); a home not safely inside its domain then
+ * fails the login with a warning (VPOPMAIL_VA_UNSAFE_PATH) and nothing is written.
  */
 function vpopmail_auth_user(string $user, string $domain, #[\SensitiveParameter] string $password, ?string $apop = null, ?string $service = null, ?string $remote_ip = null): bool {}
 

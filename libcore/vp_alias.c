@@ -155,9 +155,13 @@ static int dom_open(const vp_config *cfg, const char *domain, alias_dom *d, vp_e
 		return vp_fail(err, VA_BAD_V_DIR, "%s has no usable directory", name);
 	memcpy(d->dir, d->info.dir, n);
 	d->dir[n] = '\0';
-	d->dfd = open(d->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (d->dfd < 0)
-		return vp_fail_errno(err, VA_BAD_V_DIR, "open", d->dir);
+	/* Reached from the vpopmail home without following a symlink. */
+	d->dfd = vp_dir_open(cfg, d->dir, err);
+	if (d->dfd < 0) {
+		rc = vp_dir_fail_as(err, d->dfd, VA_BAD_V_DIR);
+		d->dfd = -1;
+		return rc;
+	}
 	return 0;
 }
 
@@ -501,7 +505,7 @@ int vp_alias_add(const vp_config *cfg, const char *alias, const char *domain, co
 		rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 		goto unlock;
 	}
-	if ((rc = vp_atomic_open(a, path, 0600, err)) < 0)
+	if ((rc = vp_atomic_open_at(a, d.dfd, path, 0600, err)) < 0)
 		goto unlock;
 	/* Old content (completed to a whole last line, spec 15.26), then ours.
 	 * A failed write marks a->failed and commit reports it. */

@@ -17,7 +17,11 @@
  * written as "0.0.0.0"), no newline, 0600, owned by the domain, replaced by
  * rename (not fsynced: see write_lastauth).
  * A lastauth that cannot be written does not fail the login (vchkpw does
- * not either).
+ * not either), but a home that is not safely inside the domain does
+ * (VA_UNSAFE_PATH, after the password matched): the directory field points
+ * outside the domain or through '..', or a symlink or (as root) a directory
+ * others may write lies on the way; the record or the tree has been tampered
+ * with, and nothing is written.
  *
  * The answer says why it failed (VA_DOMAIN_DOES_NOT_EXIST,
  * VA_USER_DOES_NOT_EXIST, VA_WRONG_PASSWORD) but nothing more, and never
@@ -90,31 +94,24 @@ static const struct {
  * is what matters, vchkpw does not sync it either, and the two fsyncs of
  * vp_write_file_atomic cost ~10 ms per login on a plain disk.
  */
-static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, int dfd,
                            const char *remote_ip)
 {
 	char text[INET6_ADDRSTRLEN + 1] = "0.0.0.0", tmp[64];
 	unsigned char addr[sizeof(struct in6_addr)];
-	if (!home[0])
-		return;
 	if (remote_ip && strlen(remote_ip) < sizeof text) {
 		if (inet_pton(AF_INET, remote_ip, addr) == 1)
 			inet_ntop(AF_INET, addr, text, sizeof text);
 		else if (inet_pton(AF_INET6, remote_ip, addr) == 1)
 			inet_ntop(AF_INET6, addr, text, sizeof text);
 	}
-	int dfd = open(home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		return;
 	unsigned long r = 0;
 	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
 		r = (unsigned long)(uintptr_t)&r ^ (unsigned long)time(NULL);
 	snprintf(tmp, sizeof tmp, "lastauth.%ld.%lx.tmp", (long)getpid(), r);
 	int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		close(dfd);
+	if (fd < 0)
 		return;
-	}
 	size_t len = strlen(text);
 	int ok = write(fd, text, len) == (ssize_t)len && fchmod(fd, 0600) == 0 &&
 	         (!cfg->chown_files || fchown(fd, dom->uid, dom->gid) == 0);
@@ -122,7 +119,20 @@ static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, cons
 		ok = 0;
 	if (!ok || renameat(dfd, tmp, dfd, "lastauth") != 0)
 		unlinkat(dfd, tmp, 0);
-	close(dfd);
+}
+
+/* The home of e for its lastauth: an fd, -1 when there is none to write to
+ * (no dir field, missing, unreadable), or VA_UNSAFE_PATH (err filled). */
+static int lastauth_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                         vp_error *err)
+{
+	if (!home[0])
+		return -1;
+	int fd = vp_home_open(cfg, dom, home, err);
+	if (fd >= 0 || fd == VA_UNSAFE_PATH)
+		return fd;
+	vp_error_clear(err);
+	return -1;
 }
 
 static int auth_common(const vp_config *cfg, const char *user, const char *domain,
@@ -184,8 +194,17 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 			               uname, dom.realdomain);
 		}
 	}
-	if (logging)
-		write_lastauth(cfg, &dom, e.dir, remote_ip);
+	if (logging) {
+		int hfd = lastauth_home(cfg, &dom, e.dir, err);
+		if (hfd == VA_UNSAFE_PATH) {
+			explicit_bzero(&e, sizeof e);
+			return hfd;
+		}
+		if (hfd >= 0) {
+			write_lastauth(cfg, &dom, hfd, remote_ip);
+			close(hfd);
+		}
+	}
 	if (out)
 		*out = e;
 	explicit_bzero(&e, sizeof e);

@@ -12,11 +12,16 @@
  *      in operation order, exactly as the same adds one by one), writes
  *      .dir-control and .dir_control_free once, creates the homes;
  *   5. rewrites vpasswd + vpasswd.cdb once (vp_vpw_merge);
- *   6. only then removes the deleted users' homes and updates maildirsize.
+ *   6. only then moves the deleted users' homes aside and removes them (as
+ *      vp_del_user does) and updates maildirsize.
  * A failure in 1-5 puts .dir-control and the free list back, removes the
- * homes the batch created, and leaves vpasswd and vpasswd.cdb untouched.  A
- * failure in 6 (the store is already changed, as for vp_del_user) is
- * reported after everything else was attempted.
+ * homes the batch created, and leaves vpasswd and vpasswd.cdb untouched.
+ * In 6 the store is already changed: a home that cannot be removed entirely
+ * stays aside unreported (as for vp_del_user), a maildirsize that cannot be
+ * written is reported after everything else was attempted.  A stored home
+ * that is not safely inside the domain (vp_home_check; for a delete also:
+ * named after the user) fails the batch in 3 (VA_UNSAFE_PATH), before
+ * anything is written.
  *
  * Each user may appear in one operation only: the batch is a set of
  * changes, not a script (add takes a quota for the common "add with quota").
@@ -380,7 +385,7 @@ static void placement_undo(const vp_batch *b, placement *p)
 			vp_write_file_atomic(b->cfg, p->dcpath, p->dirc_orig, p->dirc_len, 0600, dom->uid,
 			                     dom->gid, b->cfg->chown_files, &ignored);
 		else
-			unlink(p->dcpath);
+			vp_unlink_walked(b->cfg, p->dcpath);
 	}
 	if (p->free_written) {
 		vp_lock lock;
@@ -389,7 +394,7 @@ static void placement_undo(const vp_batch *b, placement *p)
 				vp_write_file_atomic(b->cfg, p->freepath, p->free_orig, p->free_len, 0600,
 				                     dom->uid, dom->gid, b->cfg->chown_files, &ignored);
 			else
-				unlink(p->freepath);
+				vp_unlink_walked(b->cfg, p->freepath);
 			vp_lock_release(&lock);
 		}
 	}
@@ -590,6 +595,21 @@ static int check_op(vp_batch *b, vp_vpw_reader *rd, batch_op *o, vp_user_entry *
 	if (o->kind == OP_DEL) {
 		if (vp_user_is_catchall(cfg, &b->dom, o->name))
 			return vp_fail(err, VA_CANNOT_DELETE_CATCHALL, "%s@%s", o->name, b->dom.realdomain);
+		for (size_t hl = strlen(e->dir); hl > 1 && e->dir[hl - 1] == '/';)
+			e->dir[--hl] = '\0';
+		if (e->dir[0] && (rc = vp_home_check(&b->dom, e->dir, err)) != 0)
+			return rc;
+		if (e->dir[0] && strcmp(vp_path_base(e->dir), o->name) != 0)
+			return vp_fail(err, VA_UNSAFE_PATH, "not removing %s: not named after %s", e->dir,
+			               o->name);
+		if (e->dir[0]) { /* its directory must be reachable (or missing) */
+			int pfd = vp_parent_open(cfg, e->dir, err);
+			if (pfd >= 0)
+				close(pfd);
+			else if (pfd != VA_BAD_DIR || errno != ENOENT)
+				return pfd;
+			vp_error_clear(err);
+		}
 		return (o->home = strdup(e->dir)) ? 0 : vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
 	if (o->kind == OP_PASSWD) {
@@ -603,7 +623,16 @@ static int check_op(vp_batch *b, vp_vpw_reader *rd, batch_op *o, vp_user_entry *
 			e->clear[0] = '\0';
 		return fmt_line(o, e, err);
 	}
-	/* OP_QUOTA: field 7 only; an existing 8th field is kept. */
+	/* OP_QUOTA: field 7 only; an existing 8th field is kept.  Its Maildir
+	 * must be reachable safely (or missing) before anything is written. */
+	if (e->dir[0]) {
+		char path[4096];
+		int md = vp_maildir_open(cfg, &b->dom, e->dir, path, sizeof path, err);
+		if (md < -1)
+			return md;
+		if (md >= 0)
+			close(md);
+	}
 	snprintf(e->quota, sizeof e->quota, "%s", o->quota);
 	if (!(o->home = strdup(e->dir)))
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
@@ -769,11 +798,13 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		int r = 0;
 		o->created = 0;
 		if (o->kind == OP_DEL && o->home && o->home[0]) {
-			const char *base = strrchr(o->home, '/');
-			if (!base || strcmp(base + 1, o->name) != 0)
-				r = vp_fail(&tmp, VA_BAD_DIR, "not removing %s", o->home);
-			else
-				r = vp_remove_tree(dom->dir, o->home, &tmp);
+			/* (the directory is opened for each: a batch may delete more
+			 * homes than a process may hold descriptors) */
+			int pfd = vp_parent_open(cfg, o->home, NULL);
+			if (pfd >= 0) {
+				vp_discard_at(pfd, o->name); /* a leftover stays aside */
+				close(pfd);
+			}
 		} else if (o->kind == OP_QUOTA && o->home) {
 			r = vp_maildirsize_update(cfg, dom, o->home, o->quota, &tmp);
 		}
@@ -796,7 +827,7 @@ done:
 			keep = *err;
 		for (size_t i = 0; i < b->n; i++) {
 			if (b->ops[i].kind == OP_ADD && b->ops[i].created)
-				vp_remove_tree(dom->dir, b->ops[i].home, NULL);
+				vp_remove_walked(cfg, b->ops[i].home, NULL);
 		}
 		placement_undo(b, &pl);
 		if (err)

@@ -13,8 +13,11 @@
  *   - the name of a user of the domain, written as that user's directory
  *     (pw_dir from vpasswd, so hashed homes work), as qmailadmin writes it
  *     and as vdelivermail delivers to it ("<dir>/Maildir/").  The user must
- *     exist, and its directory must be <domaindir>/[bucket/]name made of
- *     harmless bytes (vpopmail allows '`' '$' '&' '|' '*' '?' in user names).
+ *     exist, its directory must lie strictly inside the domain's
+ *     (vp_home_check: VA_UNSAFE_PATH otherwise, as a vpasswd edited to point
+ *     elsewhere would make vdelivermail deliver there), and it must be
+ *     <domaindir>/[bucket/]name made of harmless bytes (vpopmail allows
+ *     '`' '$' '&' '|' '*' '?' in user names).
  * Absolute paths and anything else are refused (VA_BAD_CHAR or
  * VA_INVALID_EMAIL_CHAR): spec 3.5 leaves them as an opt-in we do not take;
  * a directory path would make vdelivermail run that directory's .qmail, and
@@ -334,6 +337,9 @@ int vp_set_catchall(const vp_config *cfg, const char *domain, const char *action
 			goto out;
 		char hname[VP_MAX_PW_NAME + 1];
 		e.dir[dir_len(e.dir)] = '\0';
+		/* vdelivermail would deliver there: only a home inside the domain */
+		if ((rc = vp_home_check(&dom, e.dir, err)) != 0)
+			goto out;
 		if (vp_catchall_line_check(&dom, e.dir, NULL) != 0 || !home_user(&dom, e.dir, hname) ||
 		    strcmp(hname, uname) != 0) {
 			rc = vp_fail(err, VA_BAD_CHAR, "the home of %s@%s is not usable in .qmail-default",

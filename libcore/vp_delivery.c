@@ -1264,13 +1264,22 @@ static int ensure_dir(const vp_config *cfg, const vp_domain_info *dom, const cha
 	}
 	if (errno != ENOENT)
 		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot stat", dir);
-	if (vp_mkdir_owned(dir, 0700, dom->uid, dom->gid, cfg->chown_files) != 0) {
+	/* made in its parent reached by the walk, never through a symlink */
+	int pfd = vp_parent_open(cfg, dir, err);
+	if (pfd < 0)
+		return vp_dir_fail_as(err, pfd, VA_COULD_NOT_UPDATE_FILE);
+	int fd = vp_mkdirat_owned(pfd, vp_path_base(dir), 0700, dom->uid, dom->gid,
+	                          cfg->chown_files);
+	if (fd < 0) {
 		int e = errno;
 		int rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot create", dir);
-		if (e != EEXIST)
-			rmdir(dir); /* made, but its mode or owner could not be set */
+		if (e != EEXIST) /* made, but its mode or owner could not be set */
+			unlinkat(pfd, vp_path_base(dir), AT_REMOVEDIR);
+		close(pfd);
 		return rc;
 	}
+	close(fd);
+	close(pfd);
 	*created = 1;
 	return 0;
 }

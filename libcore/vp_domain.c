@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,108 +104,35 @@ int vp_domain_lock(const vp_config *cfg, const vp_domain_info *d, vp_lock *lock,
 
 /* ---- directories set aside ---- */
 
-#define ASIDE_PREFIX ".del."
-
-/* Rename dir (which lies under domains) to <domains>/.del.<name>.<random>:
- * one step after which no lookup, writer or add finds it under its name (a
- * domain name never starts with '.').  Walked by fd, never through a
- * symlink, like vp_remove_tree.  1 and the new path in aside, 0 when dir is
- * not there, -1 with errno when it cannot be renamed (a mount point...). */
-static int set_aside(const char *domains, const char *dir, const char *name, char *aside,
-                     size_t size)
-{
-	char rel[4096];
-	size_t n = strlen(domains);
-	if (strncmp(dir, domains, n) != 0 || dir[n] != '/' ||
-	    snprintf(rel, sizeof rel, "%s", dir + n + 1) >= (int)sizeof rel) {
-		errno = EINVAL;
-		return -1;
-	}
-	int top = open(domains, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (top < 0)
-		return errno == ENOENT ? 0 : -1;
-	int parent = dup(top), rc = -1;
-	char *last = rel, *slash;
-	while (parent >= 0 && (slash = strchr(last, '/')) != NULL) {
-		*slash = '\0';
-		int sub = -1;
-		if (last[0] && strcmp(last, ".") != 0 && strcmp(last, "..") != 0)
-			sub = openat(parent, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		else
-			errno = EINVAL;
-		close(parent);
-		parent = sub;
-		last = slash + 1;
-	}
-	if (parent < 0) {
-		rc = errno == ENOENT ? 0 : -1;
-		goto done;
-	}
-	for (int tries = 0; tries < 8; tries++) {
-		unsigned long long r = 0;
-		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
-			r = ((unsigned long long)getpid() << 32) ^ (unsigned long long)time(NULL) ^
-			    (unsigned long long)(uintptr_t)aside ^ (unsigned long long)tries;
-		char base[256];
-		if (snprintf(base, sizeof base, ASIDE_PREFIX "%s.%016llx", name, r) >= (int)sizeof base ||
-		    vp_path_join(aside, size, domains, base) != 0) {
-			errno = ENAMETOOLONG;
-			break;
-		}
-		/* no RENAME_NOREPLACE everywhere: never rename onto an existing name */
-		struct stat st;
-		if (fstatat(top, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			errno = EEXIST;
-			continue;
-		}
-		if (renameat(parent, last, top, base) == 0)
-			rc = 1;
-		else if (errno == ENOENT)
-			rc = 0;
-		break;
-	}
-done:
-	if (parent >= 0)
-		close(parent);
-	close(top);
-	return rc;
-}
-
-/* Remove a tree set aside.  A process that still had a file open in it (a
- * delivery, a login writing lastauth) may add an entry while we walk it:
- * walk it again. */
-static int remove_aside(const char *domains, const char *aside, vp_error *err)
-{
-	int rc = 0;
-	for (int tries = 0; tries < 4; tries++) {
-		vp_error_clear(err);
-		if ((rc = vp_remove_tree(domains, aside, err)) == 0)
-			break;
-	}
-	return rc;
-}
-
-/* What killed deletes left set aside; best effort (the caller holds assign.lock,
+/* Deletes move a domain's tree aside (vp_move_aside_at: ".deleted.<name>.<hex>")
+ * before removing it.  What a killed delete left there in domains/ is taken
+ * away by the next add or delete (best effort; the caller holds assign.lock,
  * which every delete holds while it sets a tree aside and removes it). */
-static void sweep_aside(const char *domains)
+#define ASIDE_PREFIX ".deleted."
+
+static void sweep_aside(const vp_config *cfg)
 {
-	char path[4096];
+	char domains[4096];
 	vp_error ignored;
-	int fd = open(domains, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains") != 0)
+		return;
+	int fd = vp_dir_open(cfg, domains, &ignored);
+	if (fd < 0)
+		return;
+	int scan = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = scan >= 0 ? fdopendir(scan) : NULL;
 	if (!d) {
-		if (fd >= 0)
-			close(fd);
+		if (scan >= 0)
+			close(scan);
+		close(fd);
 		return;
 	}
 	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, ASIDE_PREFIX, strlen(ASIDE_PREFIX)) != 0)
-			continue;
-		if (vp_path_join(path, sizeof path, domains, de->d_name) == 0)
-			vp_remove_tree(domains, path, &ignored);
-	}
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, ASIDE_PREFIX, strlen(ASIDE_PREFIX)) == 0)
+			vp_remove_tree_at(fd, de->d_name);
 	closedir(d);
+	close(fd);
 }
 
 int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const char *action,
@@ -223,7 +151,7 @@ int vp_write_qmail_default(const vp_config *cfg, const vp_domain_info *d, const 
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	rc = vp_write_file_atomic(cfg, path, line, (size_t)n, 0600, d->uid, d->gid,
 	                          cfg->chown_files, err);
-	if (rc != 0 && err && rc != VA_NO_SPACE)
+	if (rc != 0 && err && rc != VA_NO_SPACE && rc != VA_UNSAFE_PATH)
 		err->code = rc = VA_COULD_NOT_OPEN_QMAIL_DEFAULT;
 	return rc;
 }
@@ -238,21 +166,27 @@ static int write_empty_vpasswd(const vp_config *cfg, const vp_domain_info *d, vp
 
 	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	int dfd = vp_dir_open(cfg, d->dir, err);
+	if (dfd < 0)
+		return vp_dir_fail_as(err, dfd, VA_COULD_NOT_UPDATE_FILE);
 	vp_lock lock;
 	/* under assign.lock (the caller's): the order of vpcore.h; the domain is
 	 * not registered yet, so no writer can be waiting for this lock */
-	rc = vp_lock_acquire(cfg, path, &lock, err);
-	if (rc != 0)
+	rc = vp_lock_acquire_at(cfg, dfd, path, &lock, err);
+	if (rc != 0) {
+		close(dfd);
 		return rc;
-	if (cfg->chown_files && lchown(path, d->uid, d->gid) != 0) {
+	}
+	if (cfg->chown_files && fchown(lock.fd, d->uid, d->gid) != 0) {
 		vp_lock_release(&lock);
+		close(dfd);
 		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot chown", path);
 	}
 	vp_path_join(path, sizeof path, d->dir, "vpasswd");
-	rc = vp_write_file_atomic(cfg, path, "", 0, 0600, d->uid, d->gid, cfg->chown_files, err);
+	rc = vp_write_file_at(dfd, path, "", 0, 0600, d->uid, d->gid, cfg->chown_files, err);
 	if (rc == 0) {
 		vp_path_join(path, sizeof path, d->dir, "vpasswd.cdb");
-		rc = vp_atomic_open(&a, path, 0600, err);
+		rc = vp_atomic_open_at(&a, dfd, path, 0600, err);
 	}
 	if (rc == 0) {
 		if (cdb_make_start(&cdbm, a.fd) != 0 || cdb_make_finish(&cdbm) != 0) {
@@ -263,27 +197,49 @@ static int write_empty_vpasswd(const vp_config *cfg, const vp_domain_info *d, vp
 		}
 	}
 	vp_lock_release(&lock);
+	close(dfd);
 	return rc;
 }
 
-/* mkdir -p of the bucket components below domains/, each 0700 and owned. */
-static int make_bucket(const vp_config *cfg, const char *domains, const char *bucket, uid_t uid,
-                       gid_t gid)
+/* mkdir -p of the bucket components below domains/ (dfd), each 0700 and
+ * owned: the innermost one's fd; VA_UNSAFE_PATH (err filled) for a symlink
+ * or an unsafe directory on the way; -1 with errno for any other failure. */
+static int make_bucket(const vp_config *cfg, int dfd, const char *domains, const char *bucket,
+                       uid_t uid, gid_t gid, vp_error *err)
 {
 	char path[4096];
 	size_t n = (size_t)snprintf(path, sizeof path, "%s", domains);
-	for (const char *p = bucket; *p; p++) {
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	for (const char *p = bucket; *p && fd >= 0; p++) {
 		if (*p == '/')
 			continue;
-		if (n + 3 >= sizeof path)
+		if (n + 3 >= sizeof path) {
+			close(fd);
+			errno = ENAMETOOLONG;
 			return -1;
+		}
 		path[n++] = '/';
 		path[n++] = *p;
 		path[n] = '\0';
-		if (vp_mkdir_owned(path, 0700, uid, gid, cfg->chown_files) != 0 && errno != EEXIST)
+		char name[2] = { *p, '\0' };
+		int sub = vp_mkdirat_owned(fd, name, 0700, uid, gid, cfg->chown_files);
+		if (sub < 0 && errno != EEXIST) {
+			int e = errno;
+			close(fd);
+			errno = e;
 			return -1;
+		}
+		if (sub >= 0)
+			close(sub);
+		sub = vp_dir_openat(cfg, fd, path, err);
+		int e = errno;
+		close(fd);
+		errno = e;
+		if (sub == VA_UNSAFE_PATH)
+			return sub;
+		fd = sub < 0 ? -1 : sub;
 	}
-	return 0;
+	return fd;
 }
 
 /* A domain directory left by an add that was killed before the domain
@@ -291,10 +247,9 @@ static int make_bucket(const vp_config *cfg, const char *domains, const char *bu
  * an empty vpasswd, its cdb and lock, temp files).  Such a directory is
  * removed so the name can be added again; any other one is never adopted.
  * The caller holds assign.lock and knows the domain is not registered. */
-static int remove_crashed_add_dir(const char *domains, const char *dir)
+static int remove_crashed_add_dir(int pfd, const char *name)
 {
-	vp_error ignored;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		if (fd >= 0)
@@ -316,15 +271,12 @@ static int remove_crashed_add_dir(const char *domains, const char *dir)
 	}
 	closedir(d);
 	/* aside first: then the name is free even if the removal fails */
-	char aside[4096];
-	const char *name = strrchr(dir, '/');
-	int set = ok ? set_aside(domains, dir, name ? name + 1 : dir, aside, sizeof aside) : -1;
-	if (set < 0) {
+	char aside[NAME_MAX + 1];
+	if (!ok || vp_move_aside_at(pfd, name, aside, sizeof aside) != 0) {
 		errno = EEXIST;
 		return -1;
 	}
-	if (set > 0)
-		vp_remove_tree(domains, aside, &ignored);
+	vp_remove_tree_at(pfd, aside);
 	return 0;
 }
 
@@ -334,7 +286,7 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 	char domains[4096], counter[4096], bucket[16];
 	vp_domain_info d;
 	size_t blen = base_len(cfg->vpopmail_dir);
-	int rc;
+	int rc, hfd = -1, dfd = -1, pfd = -1;
 
 	rc = vp_domain_lookup(cfg, domain, &d, err);
 	if (rc < 0)
@@ -347,18 +299,25 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 
 	if (vp_path_join(domains, sizeof domains, cfg->vpopmail_dir, "domains") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	struct stat st;
-	if (stat(cfg->vpopmail_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+	/* home, domains/, the bucket and the domain dir, each reached from the last */
+	if ((hfd = vp_dir_open(cfg, cfg->vpopmail_dir, err)) < 0)
 		return vp_fail(err, VA_BAD_V_DIR, "%s", cfg->vpopmail_dir);
-	if (vp_mkdir_owned(domains, 0700, uid, gid, cfg->chown_files) != 0 && errno != EEXIST)
-		return vp_fail_errno(err, VA_CAN_NOT_MAKE_DOMAINS_DIR, "cannot create", domains);
-	sweep_aside(domains);
+	if ((dfd = vp_mkdirat_owned(hfd, "domains", 0700, uid, gid, cfg->chown_files)) >= 0)
+		close(dfd);
+	else if (errno != EEXIST)
+		rc = vp_fail_errno(err, VA_CAN_NOT_MAKE_DOMAINS_DIR, "cannot create", domains);
+	if (rc == 0 && (dfd = vp_dir_openat(cfg, hfd, domains, err)) < 0)
+		rc = vp_dir_fail_as(err, dfd, VA_CAN_NOT_MAKE_DOMAINS_DIR);
+	close(hfd);
+	if (rc != 0)
+		return rc;
+	sweep_aside(cfg);
 
 	/* The per-uid domain counter of spec 1.3, always under our own home. */
 	vp_path_join(counter, sizeof counter, domains, ".dir-control");
 	rc = vp_dirc_next(cfg, counter, uid, gid, bucket, sizeof bucket, err);
 	if (rc != 0)
-		return rc;
+		goto out;
 
 	memset(&d, 0, sizeof d);
 	snprintf(d.name, sizeof d.name, "%s", domain);
@@ -368,22 +327,31 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 	size_t sub = strlen(bucket) + (bucket[0] ? 1 : 0) + strlen(domain);
 	if (blen + strlen("domains") + sub > VP_MAX_PW_DIR) {
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		goto out;
 	}
 	if (snprintf(d.dir, sizeof d.dir, "%s%s%s/%s", domains, bucket[0] ? "/" : "", bucket,
 	             domain) >= (int)sizeof d.dir) {
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		goto out;
 	}
-	if (make_bucket(cfg, domains, bucket, uid, gid) != 0 ||
-	    (vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0 &&
-	     (errno != EEXIST || remove_crashed_add_dir(domains, d.dir) != 0 ||
-	      vp_mkdir_owned(d.dir, 0700, uid, gid, cfg->chown_files) != 0))) {
+	pfd = make_bucket(cfg, dfd, domains, bucket, uid, gid, err);
+	int ddfd = -1;
+	if (pfd >= 0) {
+		ddfd = vp_mkdirat_owned(pfd, domain, 0700, uid, gid, cfg->chown_files);
+		if (ddfd < 0 && errno == EEXIST && remove_crashed_add_dir(pfd, domain) == 0)
+			ddfd = vp_mkdirat_owned(pfd, domain, 0700, uid, gid, cfg->chown_files);
+	}
+	if (ddfd < 0) {
 		/* An existing directory is never adopted: it may belong to someone else. */
-		rc = vp_fail_errno(err, VA_COULD_NOT_MAKE_DOMAIN_DIR, "cannot create", d.dir);
+		rc = pfd == VA_UNSAFE_PATH
+		         ? pfd
+		         : vp_fail_errno(err, VA_COULD_NOT_MAKE_DOMAIN_DIR, "cannot create", d.dir);
 		vp_dirc_dec(cfg, counter, uid, gid, NULL);
-		return rc;
+		goto out;
 	}
+	close(ddfd);
 	rc = vp_write_qmail_default(cfg, &d, cfg->compat54 ? "bounce-no-mailbox" : "delete", err);
 	if (rc == 0)
 		rc = write_empty_vpasswd(cfg, &d, err);
@@ -393,11 +361,14 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 		const char *one[1] = { domain };
 		vp_error ignored;
 		vp_qmail_del_domains(cfg, one, 1, &ignored);
-		vp_remove_tree(domains, d.dir, &ignored);
+		vp_remove_tree_at(pfd, domain);
 		vp_dirc_dec(cfg, counter, uid, gid, &ignored);
-		return rc;
 	}
-	return 0;
+out:
+	if (pfd >= 0)
+		close(pfd);
+	close(dfd);
+	return rc;
 }
 
 int vp_add_domain(const vp_config *cfg, const char *domain, const char *dir, uid_t uid, gid_t gid,
@@ -448,15 +419,15 @@ static int domain_dir_is_ours(const vp_config *cfg, const vp_domain_info *d)
 	return 1;
 }
 
-/* The domain's locks, in the order of vpcore.h: what its writers hold while
+/* The domain's lock, in the order of vpcore.h: what its writers hold while
  * they change its files.  A directory that is not there has no writers. */
-static int lock_domain_dir(const vp_config *cfg, const vp_domain_info *d, vp_lock *vpw,
-                           vp_error *err)
+static int lock_domain_dir(const vp_config *cfg, int pfd, const char *dname,
+                           const vp_domain_info *d, vp_lock *vpw, vp_error *err)
 {
 	char path[4096];
 	struct stat st;
 	vpw->fd = -1;
-	if (lstat(d->dir, &st) != 0 && errno == ENOENT)
+	if (pfd < 0 || (fstatat(pfd, dname, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT))
 		return 0;
 	if (vp_path_join(path, sizeof path, d->dir, ".vpasswd.lock") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
@@ -465,10 +436,10 @@ static int lock_domain_dir(const vp_config *cfg, const vp_domain_info *d, vp_loc
 
 int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 {
-	char name[VP_MAX_PW_DOMAIN + 1], domains[4096], path[4096], aside[4096];
+	char name[VP_MAX_PW_DOMAIN + 1], domains[4096], path[4096];
 	vp_domain_info d;
 	vp_lock lock, vpw = { -1 }, dcf = { -1 };
-	int rc;
+	int rc, pfd = -1;
 
 	if ((rc = begin(cfg, domain, name, err)) != 0)
 		return rc;
@@ -490,10 +461,31 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		rc = vp_fail(err, VA_BAD_DIR, "%s is outside %s/domains", d.dir, cfg->vpopmail_dir);
 		goto out;
 	}
-	sweep_aside(domains);
+	sweep_aside(cfg);
+	/* The directory that holds the domain's, reached from the home (a
+	 * symlink on the way refuses the call before anything changed); the
+	 * removal below happens through this descriptor, whatever is renamed
+	 * meanwhile. */
+	char dir[sizeof d.dir];
+	snprintf(dir, sizeof dir, "%.*s", (int)base_len(d.dir), d.dir);
+	rc = 0;
+	const char *dname = vp_path_base(dir);
+	pfd = vp_parent_open(cfg, dir, err);
+	if (pfd >= 0) {
+		int fd = vp_dir_openat(cfg, pfd, dir, err);
+		if (fd >= 0)
+			close(fd);
+		else if (fd != VA_BAD_DIR || errno != ENOENT)
+			rc = fd;
+	} else if (pfd != VA_BAD_DIR || errno != ENOENT) {
+		rc = pfd; /* (a missing domains/ or bucket: nothing to remove) */
+	}
+	if (rc != 0)
+		goto out;
+	vp_error_clear(err);
 	/* Wait for the writers in the domain (they hold its lock for a whole
 	 * change) before anything changes; new ones find it gone under their lock. */
-	if ((rc = lock_domain_dir(cfg, &d, &vpw, err)) != 0)
+	if ((rc = lock_domain_dir(cfg, pfd, dname, &d, &vpw, err)) != 0)
 		goto out;
 	char **names;
 	size_t count;
@@ -511,24 +503,29 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	if (vpw.fd >= 0 && vp_path_join(path, sizeof path, d.dir, ".dir_control_free.lock") == 0 &&
 	    access(path, F_OK) == 0 && (rc = vp_lock_acquire(cfg, path, &dcf, err)) != 0)
 		goto out;
-	/* One rename makes the whole tree vanish for writers and lookups; it is
-	 * removed from aside, where nothing can block adding the name again. */
-	int set = set_aside(domains, d.dir, d.realdomain, aside, sizeof aside);
-	vp_lock_release(&dcf);
-	if (set < 0) {
-		/* cannot move it (a mount point?): remove it where it is, as before */
-		rc = vp_remove_tree(domains, d.dir, err);
-	} else if (set > 0 && remove_aside(domains, aside, err) != 0) {
-		/* The domain is gone and its name free: the next add or delete of
-		 * a domain takes the rest away. */
-		vp_error_clear(err);
+	/* One rename makes the whole tree vanish for writers and lookups (the
+	 * name can be added again whatever the removal meets); then it is
+	 * removed at any depth.  A part that cannot be removed stays under its
+	 * dot-name, which the next add or delete sweeps: the domain is gone all
+	 * the same. */
+	char aside[NAME_MAX + 1];
+	if (pfd < 0) {
+		; /* nothing there */
+	} else if (vp_move_aside_at(pfd, dname, aside, sizeof aside) == 0) {
+		vp_lock_release(&dcf);
+		vp_remove_tree_at(pfd, aside);
+	} else if (errno != ENOENT && vp_remove_tree_at(pfd, dname) != 0) {
+		/* cannot move it (a mount point?) nor remove it where it is */
+		rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", d.dir);
+		goto out;
 	}
 	vp_path_join(path, sizeof path, domains, ".dir-control");
-	if (rc == 0)
-		rc = vp_dirc_dec(cfg, path, d.uid, d.gid, err);
+	rc = vp_dirc_dec(cfg, path, d.uid, d.gid, err);
 out:
 	vp_lock_release(&dcf);
 	vp_lock_release(&vpw);
+	if (pfd >= 0)
+		close(pfd);
 	vp_lock_release(&lock);
 	if (rc == 0)
 		vp_qmail_reload(cfg);

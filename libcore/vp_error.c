@@ -64,6 +64,7 @@ const char *vp_strerror(int code)
 	case VA_NO_SPACE: return "no space left on device";
 	case VA_DOMAIN_NAME_CONFLICT: return "domain name extends, or is extended by, an existing domain";
 	case VA_HOST_DOMAIN: return "domain is one of this host's own names";
+	case VA_UNSAFE_PATH: return "unsafe directory";
 	default: return "Unknown error";
 	}
 }

@@ -15,7 +15,25 @@
  *
  * Every rewrite goes to a temp file in the same directory, is fsynced and
  * renamed over the target, and the directory is fsynced: readers see the old
- * file or the new one, never a torn one.
+ * file or the new one, never a torn one.  Temp file, rename and fsync all go
+ * through one open descriptor of that directory.
+ *
+ * Directories are reached as qmail reaches a home (vp_dir_open): the
+ * configured vpopmail home is opened by its name, it being trusted
+ * configuration, and every component below it with
+ * openat(O_NOFOLLOW | O_DIRECTORY), so a symlink planted anywhere on the way
+ * is refused (VA_UNSAFE_PATH) instead of followed, and a directory swapped
+ * after we passed it no longer matters: we hold its descriptor.  A path
+ * naming '.', '..' or an empty component is refused before any of that.
+ * When running as root, a directory on the way (below the home, the target
+ * included) that others may write is refused too: one writable by "other",
+ * or by its group unless that group is root's (0) or the configured vchkpw
+ * gid.  Its owner is not judged: vpopmail's tree belongs to the vpopmail user
+ * or to a domain's owner, and a mode 0700 directory of any owner gives no one
+ * else a way in.  Below the qmail dir (users/, control/: root's own files,
+ * which the vpopmail user cannot swap) the components are opened following
+ * symlinks, as distributions lay that tree out; writes there still happen
+ * in the one directory descriptor.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* statx */
@@ -25,6 +43,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,17 +88,19 @@ static int try_lock(int fd)
 	return fcntl(fd, F_SETLK, &fl);
 }
 
-int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, vp_error *err)
+int vp_lock_acquire_at(const vp_config *cfg, int dirfd, const char *lockpath, vp_lock *lock,
+                       vp_error *err)
 {
 	lock->fd = -1;
+	const char *name = vp_path_base(lockpath);
 	/* A lock file we create is 0600 whatever the umask (open's mode is masked). */
 	int fd = -1;
 	for (int tries = 0; fd < 0 && tries < 3; tries++) {
-		fd = open(lockpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd >= 0)
 			(void)fchmod(fd, 0600);
 		else if (errno == EEXIST)
-			fd = open(lockpath, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+			fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 && errno != ENOENT)
 			break;
 	}
@@ -104,6 +125,17 @@ int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, v
 	}
 	lock->fd = fd;
 	return 0;
+}
+
+int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, vp_error *err)
+{
+	lock->fd = -1;
+	int dfd = vp_parent_open(cfg, lockpath, err);
+	if (dfd < 0)
+		return dfd;
+	int rc = vp_lock_acquire_at(cfg, dfd, lockpath, lock, err);
+	close(dfd);
+	return rc;
 }
 
 void vp_lock_release(vp_lock *lock)
@@ -144,30 +176,213 @@ int vp_dir_id_same(const vp_dir_id *a, const vp_dir_id *b)
 	return a->dev == b->dev && a->ino == b->ino && a->birth_ns == b->birth_ns;
 }
 
-static int fsync_parent(const char *path)
+/* ---- reaching directories (see the top of the file) ---- */
+
+const char *vp_path_base(const char *path)
 {
-	char dir[4096];
 	const char *slash = strrchr(path, '/');
-	if (!slash)
-		return 0;
-	size_t n = (size_t)(slash - path);
-	if (n == 0)
-		n = 1;
-	if (n >= sizeof dir)
-		return -1;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
+	return slash ? slash + 1 : path;
 }
 
-int vp_atomic_open(vp_atomic *a, const char *path, mode_t mode, vp_error *err)
+/* Length of dir without its trailing slashes ("/" stays "/"). */
+static size_t trimmed_len(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* Offset of what follows root in path ("" or "a/b"), -1 when path is
+ * neither root nor below it (component-wise: /a/bc is not below /a/b). */
+static long below_root(const char *path, size_t plen, const char *root)
+{
+	size_t n = trimmed_len(root);
+	if (n == 1 && root[0] == '/')
+		return path[0] == '/' ? 1 : -1;
+	if (plen < n || strncmp(path, root, n) != 0)
+		return -1;
+	if (plen == n)
+		return (long)n;
+	return path[n] == '/' ? (long)n + 1 : -1;
+}
+
+/* Others may write it: "other", or a group that is neither root's nor ours. */
+static int writable_by_others(const vp_config *cfg, const struct stat *st)
+{
+	if (st->st_mode & S_IWOTH)
+		return 1;
+	return (st->st_mode & S_IWGRP) && st->st_gid != 0 && st->st_gid != cfg->gid;
+}
+
+/* A failure that is not a safety refusal: VA_BAD_DIR, errno kept. */
+static int dir_fail(vp_error *err, const char *what, const char *path, int len)
+{
+	int e = errno;
+	char shown[4096];
+	snprintf(shown, sizeof shown, "%.*s", len, path);
+	vp_fail_errno(err, VA_BAD_DIR, what, shown);
+	errno = e;
+	return VA_BAD_DIR;
+}
+
+/* One step: name in dirfd; path[0..len) names it in messages. */
+static int step_at(const vp_config *cfg, int dirfd, const char *name, const char *path, int len,
+                   int root_check, vp_error *err)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		struct stat st;
+		if ((e == ELOOP || e == ENOTDIR) && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode))
+			return vp_fail(err, VA_UNSAFE_PATH, "%.*s is a symbolic link", len, path);
+		errno = e;
+		return dir_fail(err, "cannot open", path, len);
+	}
+	if (root_check) {
+		struct stat st;
+		if (fstat(fd, &st) != 0) {
+			int rc = dir_fail(err, "cannot stat", path, len);
+			close(fd);
+			return rc;
+		}
+		if (writable_by_others(cfg, &st)) {
+			close(fd);
+			return vp_fail(err, VA_UNSAFE_PATH, "%.*s may be written by others (mode %03o, group %u)",
+			               len, path, (unsigned)(st.st_mode & 07777), (unsigned)st.st_gid);
+		}
+	}
+	return fd;
+}
+
+int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err)
+{
+	if (!cfg || !cfg->vpopmail_dir || !cfg->qmail_dir || !dir)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	size_t dlen = trimmed_len(dir);
+	long a = dir[0] == '/' ? below_root(dir, dlen, cfg->vpopmail_dir) : -1;
+	long b = dir[0] == '/' ? below_root(dir, dlen, cfg->qmail_dir) : -1;
+	if (a < 0 && b < 0)
+		return vp_fail(err, VA_UNSAFE_PATH, "%s is outside %s and %s", dir, cfg->vpopmail_dir,
+		               cfg->qmail_dir);
+	/* the longer root, should one lie inside the other */
+	const char *root = a >= b ? cfg->vpopmail_dir : cfg->qmail_dir;
+	size_t off = (size_t)(a >= b ? a : b);
+	char rootbuf[4096];
+	size_t rl = trimmed_len(root);
+	if (rl >= sizeof rootbuf)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	memcpy(rootbuf, root, rl);
+	rootbuf[rl] = '\0';
+	int fd = open(rootbuf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return dir_fail(err, "cannot open", rootbuf, (int)rl);
+	/* qmail's own tree is root's configuration, out of the vpopmail user's
+	 * reach; distributions link parts of it elsewhere (Debian's
+	 * /var/qmail/control -> /etc/qmail), so there symlinks are followed. */
+	int in_qmail = root == cfg->qmail_dir;
+	int root_check = geteuid() == 0;
+	for (size_t p = off; p < dlen;) {
+		const char *slash = memchr(dir + p, '/', dlen - p);
+		size_t n = slash ? (size_t)(slash - (dir + p)) : dlen - p;
+		const char *c = dir + p;
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			close(fd);
+			return vp_fail(err, VA_UNSAFE_PATH, "%s names '.', '..' or an empty component", dir);
+		}
+		char name[NAME_MAX + 1];
+		if (n > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return dir_fail(err, "cannot open", dir, (int)(p + n));
+		}
+		memcpy(name, c, n);
+		name[n] = '\0';
+		int sub = in_qmail ? openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		                   : step_at(cfg, fd, name, dir, (int)(p + n), root_check, err);
+		if (sub < 0 && in_qmail)
+			sub = dir_fail(err, "cannot open", dir, (int)(p + n));
+		int e = errno;
+		close(fd);
+		errno = e;
+		if (sub < 0)
+			return sub;
+		fd = sub;
+		p += n + 1;
+	}
+	return fd;
+}
+
+int vp_dir_openat(const vp_config *cfg, int dirfd, const char *path, vp_error *err)
+{
+	const char *name = vp_path_base(path);
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, ".."))
+		return vp_fail(err, VA_UNSAFE_PATH, "%s names '.', '..' or an empty component", path);
+	return step_at(cfg, dirfd, name, path, (int)strlen(path), geteuid() == 0, err);
+}
+
+int vp_parent_open(const vp_config *cfg, const char *path, vp_error *err)
+{
+	char dir[4096];
+	const char *base = vp_path_base(path);
+	if (base == path || !base[0] || !strcmp(base, ".") || !strcmp(base, ".."))
+		return vp_fail(err, VA_UNSAFE_PATH, "%s names no file in a directory", path);
+	size_t n = (size_t)(base - 1 - path);
+	if (n == 0)
+		n = 1; /* "/name" */
+	if (n >= sizeof dir)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return vp_dir_open(cfg, dir, err);
+}
+
+int vp_home_check(const vp_domain_info *dom, const char *home, vp_error *err)
+{
+	size_t dl = trimmed_len(dom->dir), hl = trimmed_len(home);
+	if (hl <= dl + 1 || strncmp(home, dom->dir, dl) != 0 || home[dl] != '/')
+		return vp_fail(err, VA_UNSAFE_PATH, "%s is not inside the domain's directory %.*s", home,
+		               (int)dl, dom->dir);
+	for (size_t p = dl + 1; p < hl;) {
+		const char *slash = memchr(home + p, '/', hl - p);
+		size_t n = slash ? (size_t)(slash - (home + p)) : hl - p;
+		const char *c = home + p;
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return vp_fail(err, VA_UNSAFE_PATH, "%s names '.', '..' or an empty component", home);
+		p += n + 1;
+	}
+	return 0;
+}
+
+int vp_home_open(const vp_config *cfg, const vp_domain_info *dom, const char *home, vp_error *err)
+{
+	int rc = vp_home_check(dom, home, err);
+	return rc != 0 ? rc : vp_dir_open(cfg, home, err);
+}
+
+int vp_mkdirat_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid, int chown_it)
+{
+	if (mkdirat(dirfd, name, mode) != 0)
+		return -1;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, mode) != 0 || (chown_it && fchown(fd, uid, gid) != 0)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* ---- replacement files ---- */
+
+int vp_atomic_open_at(vp_atomic *a, int dirfd, const char *path, mode_t mode, vp_error *err)
 {
 	a->fd = -1;
+	a->dirfd = -1;
 	a->failed = 0;
 	a->saved_errno = 0;
 	a->buflen = 0;
@@ -178,25 +393,35 @@ int vp_atomic_open(vp_atomic *a, const char *path, mode_t mode, vp_error *err)
 	 * collides, and its name never starts like the file it replaces, so
 	 * valias, qmailadmin and qmail-local (which look for ".qmail-*") never
 	 * take a leftover ".qmail-x" temp for an alias. */
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0;
-	const char *base = path + dirlen;
+	const char *base = vp_path_base(path);
+	int dirlen = (int)(base - path);
+	a->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (a->dirfd < 0)
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open the directory of", path);
 	for (int tries = 0; tries < 16; tries++) {
 		unsigned long r = 0;
 		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
 			r = ((unsigned long)getpid() << 20) ^ (unsigned long)(uintptr_t)a ^
 			    (unsigned long)time(NULL) ^ (unsigned long)tries;
 		if (snprintf(a->tmp, sizeof a->tmp, "%.*s.tmp.%s.%lx", dirlen, path, base, r) >=
-		    (int)sizeof a->tmp)
+		    (int)sizeof a->tmp) {
+			vp_atomic_abort(a);
 			return vp_fail(err, VA_DIR_TOO_LONG, "%s", path);
-		a->fd = open(a->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+		}
+		a->fd = openat(a->dirfd, vp_path_base(a->tmp),
+		               O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (a->fd >= 0)
 			break;
-		if (errno != EEXIST)
-			return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot create", a->tmp);
+		if (errno != EEXIST) {
+			int rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot create", a->tmp);
+			vp_atomic_abort(a);
+			return rc;
+		}
 	}
-	if (a->fd < 0)
+	if (a->fd < 0) {
+		vp_atomic_abort(a);
 		return vp_fail(err, VA_COULD_NOT_UPDATE_FILE, "no temp name for %s", path);
+	}
 	/* The mode is explicit, whatever the caller's umask. */
 	if (fchmod(a->fd, mode) != 0) {
 		int rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot chmod", a->tmp);
@@ -204,6 +429,19 @@ int vp_atomic_open(vp_atomic *a, const char *path, mode_t mode, vp_error *err)
 		return rc;
 	}
 	return 0;
+}
+
+int vp_atomic_open(const vp_config *cfg, vp_atomic *a, const char *path, mode_t mode,
+                   vp_error *err)
+{
+	a->fd = -1;
+	a->dirfd = -1;
+	int dfd = vp_parent_open(cfg, path, err);
+	if (dfd < 0)
+		return dfd;
+	int rc = vp_atomic_open_at(a, dfd, path, mode, err);
+	close(dfd);
+	return rc;
 }
 
 int vp_atomic_flush(vp_atomic *a)
@@ -262,7 +500,11 @@ void vp_atomic_abort(vp_atomic *a)
 	if (a->fd >= 0) {
 		close(a->fd);
 		a->fd = -1;
-		unlink(a->tmp);
+		unlinkat(a->dirfd, vp_path_base(a->tmp), 0);
+	}
+	if (a->dirfd >= 0) {
+		close(a->dirfd);
+		a->dirfd = -1;
 	}
 }
 
@@ -285,23 +527,27 @@ int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error 
 	a->fd = -1;
 	if (close(fd) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot close", a->tmp);
-		unlink(a->tmp);
-		return rc;
-	}
-	if (rename(a->tmp, a->path) != 0) {
+	} else if (renameat(a->dirfd, vp_path_base(a->tmp), a->dirfd, vp_path_base(a->path)) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot rename to", a->path);
-		unlink(a->tmp);
-		return rc;
+	} else {
+		fsync(a->dirfd);
+		close(a->dirfd);
+		a->dirfd = -1;
+		return 0;
 	}
-	fsync_parent(a->path);
-	return 0;
+	unlinkat(a->dirfd, vp_path_base(a->tmp), 0);
+	close(a->dirfd);
+	a->dirfd = -1;
+	return rc;
 }
 
-int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err)
+/* name in dirfd (AT_FDCWD and the path itself for vp_read_file). */
+static int read_file_at(int dirfd, const char *name, const char *path, char **data, size_t *len,
+                        size_t max, vp_error *err)
 {
 	*data = NULL;
 	*len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return -1;
@@ -359,12 +605,22 @@ int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_erro
 	return 0;
 }
 
-int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
-                         mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err)
 {
-	(void)cfg;
+	return read_file_at(AT_FDCWD, path, path, data, len, max, err);
+}
+
+int vp_read_file_at(int dirfd, const char *path, char **data, size_t *len, size_t max,
+                    vp_error *err)
+{
+	return read_file_at(dirfd, vp_path_base(path), path, data, len, max, err);
+}
+
+int vp_write_file_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+                     uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
 	vp_atomic a;
-	int rc = vp_atomic_open(&a, path, mode, err);
+	int rc = vp_atomic_open_at(&a, dirfd, path, mode, err);
 	if (rc != 0)
 		return rc;
 	if (vp_atomic_write(&a, data, len) != 0) {
@@ -373,48 +629,252 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
 	return vp_atomic_commit(&a, uid, gid, chown_it, err);
 }
 
-/* mkdir with an explicit mode (umask-proof) and owner; an existing dir is fine. */
-int vp_mkdir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid, int chown_it)
+int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
+                         mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
 {
-	if (mkdir(path, mode) != 0)
-		return -1;
-	if (chmod(path, mode) != 0)
-		return -1;
-	if (chown_it && lchown(path, uid, gid) != 0)
-		return -1;
-	return 0;
+	int dfd = vp_parent_open(cfg, path, err);
+	if (dfd < 0)
+		return dfd;
+	int rc = vp_write_file_at(dfd, path, data, len, mode, uid, gid, chown_it, err);
+	close(dfd);
+	return rc;
 }
 
-/* Depth-first removal relative to an open dir fd: symlinks are unlinked, never followed. */
-static int remove_at(int parent_fd, const char *name, int depth)
+/* ---- removal ---- */
+
+/*
+ * No recursion and no depth limit: a directory's subdirectories are first
+ * renamed up into the top directory being emptied (".vp-rm.<n>"), its other
+ * entries unlinked, then it is removed; the renamed ones are treated the
+ * same way in turn.  So no walk ever goes more than one level below the top,
+ * never through '..', never through a symlink (a symlink is an entry like
+ * any other: unlinked), and the number of open descriptors stays at three
+ * whatever the depth.
+ */
+#define RM_PREFIX ".vp-rm."
+#define RM_MAX_AGAIN 10000 /* directories taken again, should writers never stop */
+
+typedef struct rm_state {
+	unsigned long next;  /* the next .vp-rm.<n> */
+	unsigned again;      /* directories queued once more */
+} rm_state;
+
+static int is_dir_entry(int dirfd, const struct dirent *de)
 {
-	if (depth > 64) {
-		errno = ELOOP;
-		return -1;
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	struct stat st;
+	return fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* name (in from) becomes top/.vp-rm.<n>, for the next free n. */
+static int move_up(int from, const char *name, int top, rm_state *rs)
+{
+	for (int tries = 0; tries < 1000; tries++) {
+		char n[32];
+		snprintf(n, sizeof n, RM_PREFIX "%lu", rs->next++);
+		if (renameat(from, name, top, n) == 0)
+			return 0;
+		/* a name of that form was there already (and not an empty dir) */
+		if (errno != EEXIST && errno != ENOTEMPTY && errno != ENOTDIR && errno != EISDIR)
+			return -1;
 	}
-	int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return -1;
+}
+
+/* Directory name in top: its subdirectories up into top, the rest unlinked,
+ * then itself removed.  0, or -1 with errno. */
+static int flatten(int top, const char *name, rm_state *rs)
+{
+	int fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		if (errno == ENOTDIR || errno == ELOOP)
-			return unlinkat(parent_fd, name, 0);
-		return errno == ENOENT ? 0 : -1;
+		if (errno == ENOENT)
+			return 0;
+		if (errno == ELOOP || errno == ENOTDIR) /* no longer a directory */
+			return unlinkat(top, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+		return -1;
 	}
 	DIR *d = fdopendir(fd);
 	if (!d) {
 		close(fd);
 		return -1;
 	}
-	int rc = 0;
+	int rc = 0, first = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (remove_at(dirfd(d), de->d_name, depth + 1) != 0)
+		if (!is_dir_entry(dirfd(d), de)) {
+			if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
+				continue;
+			if (errno != EISDIR) { /* else it became a directory meanwhile */
+				if (!rc)
+					first = errno;
+				rc = -1;
+				continue;
+			}
+		}
+		if (move_up(dirfd(d), de->d_name, top, rs) != 0) {
+			if (!rc)
+				first = errno;
 			rc = -1;
+		}
 	}
 	closedir(d);
-	if (rc == 0 && unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+	if (unlinkat(top, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
+		/* something was written into it meanwhile: once more, later */
+		if ((errno == ENOTEMPTY || errno == EEXIST) && !rc && rs->again < RM_MAX_AGAIN &&
+		    move_up(top, name, top, rs) == 0) {
+			rs->again++;
+			return 0;
+		}
+		if (!rc)
+			first = errno;
 		rc = -1;
+	}
+	errno = first;
 	return rc;
+}
+
+/* Everything in the open directory top. */
+static int empty_dir(int top)
+{
+	int fd = fcntl(top, F_DUPFD_CLOEXEC, 0);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rm_state rs = { 0, 0 };
+	unsigned long done = 0;
+	int rc = 0, first = 0;
+	struct dirent *de;
+	/* top's own entries are handled in place (renaming them within top while
+	 * reading it could return them again) */
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		int r;
+		if (is_dir_entry(top, de))
+			r = flatten(top, de->d_name, &rs);
+		else if ((r = unlinkat(top, de->d_name, 0)) != 0 && errno == EISDIR)
+			r = flatten(top, de->d_name, &rs);
+		else if (r != 0 && errno == ENOENT)
+			r = 0;
+		if (r != 0 && !rc) {
+			first = errno;
+			rc = -1;
+		}
+	}
+	closedir(d);
+	while (done < rs.next) {
+		char n[32];
+		snprintf(n, sizeof n, RM_PREFIX "%lu", done++);
+		if (flatten(top, n, &rs) != 0 && !rc) {
+			first = errno;
+			rc = -1;
+		}
+	}
+	errno = first;
+	return rc;
+}
+
+int vp_remove_tree_at(int dirfd, const char *name)
+{
+	/* Rounds: something written into the tree while we emptied it (a login
+	 * that opened the home just before) is taken by the next one. */
+	for (int round = 0; round < 20; round++) {
+		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return 0;
+			if (errno == ELOOP || errno == ENOTDIR) /* a symlink or a file: the entry only */
+				return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+			return -1;
+		}
+		int rc = empty_dir(fd), e = errno;
+		close(fd);
+		if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		if (rc != 0) {
+			errno = e;
+			return -1;
+		}
+		if (errno != ENOTEMPTY && errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		unsigned long r = 0;
+		if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+			r = ((unsigned long)getpid() << 24) ^ (unsigned long)time(NULL) ^
+			    (unsigned long)(uintptr_t)aside ^ (unsigned long)tries;
+		/* a leading '.': no user, alias or domain name can ever be this */
+		if (snprintf(aside, size, ".deleted.%s.%lx", name, r) >= (int)size) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		struct stat st;
+		if (fstatat(dirfd, aside, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		if (renameat(dirfd, name, dirfd, aside) == 0)
+			return 0;
+		if (errno != EEXIST && errno != ENOTEMPTY)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+int vp_discard_at(int dirfd, const char *name)
+{
+	char aside[NAME_MAX + 1];
+	if (vp_move_aside_at(dirfd, name, aside, sizeof aside) == 0)
+		return vp_remove_tree_at(dirfd, aside);
+	if (errno == ENOENT)
+		return 0;
+	return vp_remove_tree_at(dirfd, name); /* cannot rename: in place */
+}
+
+int vp_remove_walked(const vp_config *cfg, const char *path, vp_error *err)
+{
+	int dfd = vp_parent_open(cfg, path, err);
+	if (dfd < 0)
+		return dfd == VA_BAD_DIR && errno == ENOENT ? 0 : dfd;
+	int rc = 0;
+	if (vp_remove_tree_at(dfd, vp_path_base(path)) != 0)
+		rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", path);
+	close(dfd);
+	return rc;
+}
+
+int vp_unlink_walked(const vp_config *cfg, const char *path)
+{
+	int dfd = vp_parent_open(cfg, path, NULL);
+	if (dfd < 0)
+		return -1;
+	int rc = unlinkat(dfd, vp_path_base(path), 0), e = errno;
+	close(dfd);
+	errno = e;
+	return rc;
+}
+
+int vp_dir_fail_as(vp_error *err, int rc, int code)
+{
+	if (rc != VA_BAD_DIR)
+		return rc; /* a refusal (VA_UNSAFE_PATH) or a precise code stays */
+	if (!err)
+		return code;
+	char detail[sizeof err->msg];
+	size_t pl = strlen(vp_strerror(VA_BAD_DIR));
+	snprintf(detail, sizeof detail, "%s", strncmp(err->msg, vp_strerror(VA_BAD_DIR), pl) == 0 &&
+	                                          err->msg[pl] == ':' ? err->msg + pl + 2 : err->msg);
+	return vp_fail(err, code, "%s", detail);
 }
 
 int vp_remove_tree(const char *inside, const char *path, vp_error *err)
@@ -441,7 +901,7 @@ int vp_remove_tree(const char *inside, const char *path, vp_error *err)
 			break;
 		}
 		if (!next) {
-			if (remove_at(fd, comp, 0) != 0)
+			if (vp_remove_tree_at(fd, comp) != 0)
 				rc = vp_fail_errno(err, VA_BAD_DIR, "cannot remove", path);
 			break;
 		}

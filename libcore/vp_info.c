@@ -165,16 +165,23 @@ int vp_quota_parse(const char *quota, long long *bytes, long long *count)
 
 /* ---- lastauth ---- */
 
-static void read_lastauth(const char *home, vp_user_info *out)
+/* A home that is not safely inside the domain (vp_home_open) shows no
+ * lastauth at all: the record is reported as stored, nothing is read from
+ * where its directory field points. */
+static void read_lastauth(const vp_config *cfg, const vp_domain_info *dom, const char *home,
+                          vp_user_info *out)
 {
-	char path[4096];
 	out->lastauth_state = 0;
 	out->lastauth_time = 0;
 	out->lastauth_ip[0] = '\0';
-	if (!home[0] || vp_path_join(path, sizeof path, home, "lastauth") != 0)
+	if (!home[0])
+		return;
+	int hfd = vp_home_open(cfg, dom, home, NULL);
+	if (hfd < 0)
 		return;
 	/* No symlink, no fifo: a home is user-writable territory. */
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = openat(hfd, "lastauth", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(hfd);
 	if (fd < 0)
 		return;
 	struct stat st;
@@ -224,7 +231,7 @@ int vp_user_info_get(const vp_config *cfg, const char *user, const char *domain,
 	snprintf(out->domain, sizeof out->domain, "%s", dom.realdomain);
 	hash_scheme(out->e.passwd, out->scheme, sizeof out->scheme);
 	vp_quota_parse(out->e.quota, &out->quota_bytes, &out->quota_count);
-	read_lastauth(out->e.dir, out);
+	read_lastauth(cfg, &dom, out->e.dir, out);
 	return 1;
 }
 

@@ -246,9 +246,10 @@ done:
 }
 
 /* A cdb written through the atomic primitive: begin, add records, end. */
-static int cdb_begin(const char *path, vp_atomic *a, struct cdb_make *cdbm, vp_error *err)
+static int cdb_begin(const vp_config *cfg, const char *path, vp_atomic *a, struct cdb_make *cdbm,
+                     vp_error *err)
 {
-	int rc = vp_atomic_open(a, path, 0644, err);
+	int rc = vp_atomic_open(cfg, a, path, 0644, err);
 	if (rc != 0)
 		return rc;
 	if (cdb_make_start(cdbm, a->fd) != 0) {
@@ -300,7 +301,7 @@ static int users_cdb_make(const vp_config *cfg, const char *assign, size_t len, 
 
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/cdb") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	if ((rc = cdb_begin(path, a, &cdbm, err)) != 0)
+	if ((rc = cdb_begin(cfg, path, a, &cdbm, err)) != 0)
 		return rc;
 	const char *p = assign, *end = assign + len, *line;
 	size_t ll;
@@ -372,7 +373,7 @@ int vp_build_morercpthosts_cdb(const vp_config *cfg, const char *text, size_t le
 
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "control/morercpthosts.cdb") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	if ((rc = cdb_begin(path, &a, &cdbm, err)) != 0)
+	if ((rc = cdb_begin(cfg, path, &a, &cdbm, err)) != 0)
 		return rc;
 	const char *p = text, *end = text + len, *line;
 	size_t ll;
@@ -701,7 +702,7 @@ static int write_assign(const vp_config *cfg, const char *path, const char *text
                         vp_error *err)
 {
 	vp_atomic a;
-	int rc = vp_atomic_open(&a, path, 0644, err);
+	int rc = vp_atomic_open(cfg, &a, path, 0644, err);
 	if (rc != 0)
 		return rc;
 	if (vp_atomic_write(&a, text, len) != 0 || vp_atomic_flush(&a) != 0) {
@@ -722,7 +723,7 @@ static int write_assign(const vp_config *cfg, const char *path, const char *text
 	if ((rc = vp_atomic_commit(&c, (uid_t)-1, (gid_t)-1, 0, err)) != 0) {
 		/* assign is the new one already: a missing cdb is rebuilt from it
 		 * on demand, and an old one is outdated by assign's mtime. */
-		if (unlink(c.path) == 0 || errno == ENOENT) {
+		if (vp_unlink_walked(cfg, c.path) == 0 || errno == ENOENT) {
 			vp_error_clear(err);
 			rc = 0;
 		}
@@ -893,8 +894,8 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 			if (text.len == 0) {
 				char cdbpath[4096];
 				control_path(cfg, "morercpthosts.cdb", cdbpath, sizeof cdbpath);
-				unlink(more);
-				unlink(cdbpath);
+				vp_unlink_walked(cfg, more);
+				vp_unlink_walked(cfg, cdbpath);
 			} else {
 				rc = vp_build_morercpthosts_cdb(cfg, text.s, text.len, err);
 			}

@@ -288,17 +288,28 @@ out:
 	return rc;
 }
 
-/* Open <home>/Maildir (no symlink followed inside the home): fd, -1 ENOENT, <-1 VA code. */
-static int open_maildir(const char *home, char *path, size_t size, vp_error *err)
+int vp_maildir_open(const vp_config *cfg, const vp_domain_info *dom, const char *home, char *path,
+                    size_t size, vp_error *err)
 {
 	if (vp_path_join(path, size, home, "Maildir") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	int md = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (md < 0) {
-		if (errno == ENOENT)
-			return -1;
-		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
+	/* The home comes from vpasswd: inside the domain, reached without a symlink. */
+	int hfd = vp_home_open(cfg, dom, home, err);
+	if (hfd == VA_BAD_DIR && errno == ENOENT) {
+		vp_error_clear(err);
+		return -1;
 	}
+	if (hfd < 0)
+		return vp_dir_fail_as(err, hfd, VA_COULD_NOT_UPDATE_FILE);
+	int md = vp_dir_openat(cfg, hfd, path, err);
+	int e = errno;
+	close(hfd);
+	if (md == VA_BAD_DIR && e == ENOENT) {
+		vp_error_clear(err);
+		return -1;
+	}
+	if (md < 0)
+		return vp_dir_fail_as(err, md, VA_COULD_NOT_UPDATE_FILE);
 	return md;
 }
 
@@ -307,28 +318,32 @@ static int is_noquota(const char *quota)
 	return !quota || !quota[0] || strcmp(quota, "NOQUOTA") == 0;
 }
 
+int vp_maildirsize_update_md(const vp_config *cfg, const vp_domain_info *dom, int md,
+                             const char *path, const char *quota, vp_error *err)
+{
+	int rc = 0;
+	if (is_noquota(quota)) {
+		if (unlinkat(md, "maildirsize", 0) != 0 && errno != ENOENT)
+			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove maildirsize in", path);
+		return rc;
+	}
+	unsigned long long bytes, count;
+	vp_maildir_usage(md, &bytes, &count);
+	return maildirsize_write(cfg, dom, md, path, quota, bytes, count, err);
+}
+
 int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
                           const char *quota, vp_error *err)
 {
 	char path[4096];
 	if (!home || !home[0])
 		return 0;
-	/* The home comes from vpasswd; inside it, follow no symlink. */
-	int md = open_maildir(home, path, sizeof path, err);
+	int md = vp_maildir_open(cfg, dom, home, path, sizeof path, err);
 	if (md == -1)
 		return 0;
 	if (md < 0)
 		return md;
-	int rc = 0;
-	if (is_noquota(quota)) {
-		if (unlinkat(md, "maildirsize", 0) != 0 && errno != ENOENT)
-			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove maildirsize in", path);
-		close(md);
-		return rc;
-	}
-	unsigned long long bytes, count;
-	vp_maildir_usage(md, &bytes, &count);
-	rc = maildirsize_write(cfg, dom, md, path, quota, bytes, count, err);
+	int rc = vp_maildirsize_update_md(cfg, dom, md, path, quota, err);
 	close(md);
 	return rc;
 }
@@ -506,7 +521,7 @@ int vp_get_quota_usage(const vp_config *cfg, const char *user, const char *domai
 	if (rc < 0)
 		return rc;
 	usage_quota_limits(e.quota, &out->bytes_limit, &out->count_limit, want, sizeof want);
-	int md = e.dir[0] ? open_maildir(e.dir, path, sizeof path, err) : -1;
+	int md = e.dir[0] ? vp_maildir_open(cfg, &dom, e.dir, path, sizeof path, err) : -1;
 	if (md == -1) { /* no mailbox yet: nothing used */
 		rc = 0;
 		goto done;

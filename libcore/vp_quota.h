@@ -18,6 +18,15 @@ int vp_maildir_usage(int mdfd, unsigned long long *bytes, unsigned long long *co
  * missing home or Maildir is not an error (nothing to describe). */
 int vp_maildirsize_update(const vp_config *cfg, const vp_domain_info *dom, const char *home,
                           const char *quota, vp_error *err);
+/* <home>/Maildir (path gets its name) opened through vp_home_open, then
+ * without following a symlink: the fd, -1 when the home or the Maildir does
+ * not exist, or <-1 a VA code (VA_UNSAFE_PATH for a home outside the domain
+ * or a symlink on the way). */
+int vp_maildir_open(const vp_config *cfg, const vp_domain_info *dom, const char *home, char *path,
+                    size_t size, vp_error *err);
+/* vp_maildirsize_update in a Maildir opened by vp_maildir_open. */
+int vp_maildirsize_update_md(const vp_config *cfg, const vp_domain_info *dom, int md,
+                             const char *path, const char *quota, vp_error *err);
 
 /* Maildir++ maildirsize text: the first line (the quota, without '\n') into
  * quota_out (qsize bytes, may be NULL), then the sums of the "<bytes> <count>"

@@ -40,9 +40,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -340,7 +342,7 @@ static void give_back_slot(const vp_config *cfg, const vp_domain_info *dom, slot
 			vp_write_file_atomic(cfg, path, sl->dirc, sl->dirc_len, 0600, dom->uid, dom->gid,
 			                     cfg->chown_files, &ignored);
 		else
-			unlink(path);
+			vp_unlink_walked(cfg, path);
 	}
 	if (sl->freelist && dom_file(path, sizeof path, dom, ".dir_control_free", &ignored) == 0 &&
 	    dom_file(lockpath, sizeof lockpath, dom, ".dir_control_free.lock", &ignored) == 0) {
@@ -355,46 +357,54 @@ static void give_back_slot(const vp_config *cfg, const vp_domain_info *dom, slot
 
 /* ---- the user's directory ---- */
 
-/* mkdir 0700 (umask-proof), owned by the domain.  -1 with errno on failure. */
-static int make_dir(const vp_config *cfg, const vp_domain_info *dom, const char *path)
-{
-	if (mkdir(path, 0700) != 0)
-		return -1;
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = fchmod(fd, 0700);
-	if (rc == 0 && cfg->chown_files)
-		rc = fchown(fd, dom->uid, dom->gid);
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 /* The bucket's directories, which may exist already (real directories only). */
 int vp_user_make_bucket_dirs(const vp_config *cfg, const vp_domain_info *dom, const char *bucket,
                             vp_error *err)
 {
 	char path[4096];
 	size_t bl = strlen(bucket);
+	int fd = vp_dir_open(cfg, dom->dir, err);
+	if (fd < 0)
+		return vp_dir_fail_as(err, fd, VA_BAD_U_DIR);
 	for (size_t i = 0; i < bl; i += 2) {
 		int n = snprintf(path, sizeof path, "%s/%.*s", dom->dir, (int)(i + 1), bucket);
-		if (n < 0 || (size_t)n >= sizeof path)
+		if (n < 0 || (size_t)n >= sizeof path) {
+			close(fd);
 			return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-		if (make_dir(cfg, dom, path) != 0 && errno != EEXIST)
-			return vp_fail_errno(err, VA_BAD_U_DIR, "cannot create", path);
-		struct stat st;
-		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-			return vp_fail(err, VA_BAD_U_DIR, "%s is not a directory", path);
+		}
+		char name[2] = { bucket[i], '\0' };
+		int sub = vp_mkdirat_owned(fd, name, 0700, dom->uid, dom->gid, cfg->chown_files);
+		if (sub < 0 && errno != EEXIST) {
+			int rc = vp_fail_errno(err, VA_BAD_U_DIR, "cannot create", path);
+			close(fd);
+			return rc;
+		}
+		if (sub >= 0)
+			close(sub);
+		sub = vp_dir_openat(cfg, fd, path, err);
+		close(fd);
+		if (sub < 0)
+			return sub == VA_BAD_DIR && errno == ENOTDIR
+			           ? vp_fail(err, VA_BAD_U_DIR, "%s is not a directory", path)
+			           : vp_dir_fail_as(err, sub, VA_BAD_U_DIR);
+		fd = sub;
 	}
+	close(fd);
 	return 0;
 }
 
-static int write_new_file(const vp_config *cfg, const vp_domain_info *dom, const char *path,
-                          const char *data, size_t len)
+/* A small file put in place by rename (not fsynced: lastauth is a hint), so
+ * that a login still in flight for a user of that name deleted a moment ago,
+ * writing its lastauth here, never makes the add fail. */
+static int write_new_file(const vp_config *cfg, const vp_domain_info *dom, int dirfd,
+                          const char *name, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	char tmp[NAME_MAX + 1];
+	unsigned long r = 0;
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (unsigned long)getpid() ^ (unsigned long)(uintptr_t)&r;
+	snprintf(tmp, sizeof tmp, ".tmp.%s.%lx", name, r);
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
 	size_t off = 0;
@@ -418,16 +428,14 @@ static int write_new_file(const vp_config *cfg, const vp_domain_info *dom, const
 		rc = -1;
 	else
 		errno = e;
+	if (rc == 0 && renameat(dirfd, tmp, dirfd, name) != 0)
+		rc = -1;
+	if (rc != 0) {
+		e = errno;
+		unlinkat(dirfd, tmp, 0);
+		errno = e;
+	}
 	return rc;
-}
-
-/* close() that keeps errno. */
-static void rc_errno_close(int fd)
-{
-	int e = errno;
-	if (fd >= 0)
-		close(fd);
-	errno = e;
 }
 
 /* Does directory fd hold only entries that `allowed` accepts?  Consumes fd. */
@@ -502,12 +510,10 @@ static int fresh_home_entry(int dirfd, const char *name, const struct stat *st)
  * lastauth, maildirsize, temp files) and no mail.  Such a home is removed, so
  * the name can be added again; any other existing directory is never taken
  * over.  The caller holds the domain lock and knows the user does not exist. */
-static int remove_crashed_add_home(const vp_domain_info *dom, const char *home)
+static int remove_crashed_add_home(int dirfd, const char *name)
 {
-	vp_error ignored;
-	int fd = open(home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || !holds_only(fd, fresh_home_entry) ||
-	    vp_remove_tree(dom->dir, home, &ignored) != 0) {
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !holds_only(fd, fresh_home_entry) || vp_remove_tree_at(dirfd, name) != 0) {
 		errno = EEXIST;
 		return -1;
 	}
@@ -518,34 +524,64 @@ static int remove_crashed_add_home(const vp_domain_info *dom, const char *home)
 int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const char *home,
                      int *created, vp_error *err)
 {
-	static const char *const subs[] = { "Maildir", "Maildir/new", "Maildir/cur", "Maildir/tmp" };
+	static const char *const subs[] = { "new", "cur", "tmp" };
 	char path[4096];
+	int rc = 0;
 	*created = 0;
-	if (mkdir(home, 0700) != 0 &&
-	    (errno != EEXIST || remove_crashed_add_home(dom, home) != 0 || mkdir(home, 0700) != 0)) {
-		/* vpopmail reports any failure here as "directory exists" (1.6). */
-		return vp_fail_errno(err, VA_EXIST_U_DIR, "cannot create", home);
+	if ((rc = vp_home_check(dom, home, err)) != 0)
+		return rc;
+	int pfd = vp_parent_open(cfg, home, err);
+	if (pfd < 0)
+		return vp_dir_fail_as(err, pfd, VA_EXIST_U_DIR);
+	const char *name = vp_path_base(home);
+	uid_t uid = dom->uid;
+	gid_t gid = dom->gid;
+	int own = cfg->chown_files;
+	int hfd = vp_mkdirat_owned(pfd, name, 0700, uid, gid, own);
+	if (hfd < 0 && errno == EEXIST && remove_crashed_add_home(pfd, name) == 0)
+		hfd = vp_mkdirat_owned(pfd, name, 0700, uid, gid, own);
+	if (hfd < 0) {
+		/* vpopmail reports any failure here as "directory exists" (1.6);
+		 * *created tells the caller whether the home itself is there. */
+		int e = errno;
+		struct stat st;
+		*created = e != EEXIST && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		close(pfd);
+		errno = e;
+		return vp_fail_errno(err, *created ? VA_BAD_U_DIR : VA_EXIST_U_DIR,
+		                     *created ? "cannot set up" : "cannot create", home);
 	}
+	close(pfd);
 	*created = 1;
-	int fd = open(home, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fchmod(fd, 0700) != 0 ||
-	    (cfg->chown_files && fchown(fd, dom->uid, dom->gid) != 0)) {
-		rc_errno_close(fd);
-		return vp_fail_errno(err, VA_BAD_U_DIR, "cannot set up", home);
+	if (vp_path_join(path, sizeof path, home, "Maildir") != 0) {
+		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+		goto out;
 	}
-	close(fd);
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-		if (vp_path_join(path, sizeof path, home, subs[i]) != 0)
-			return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-		if (make_dir(cfg, dom, path) != 0)
-			return vp_fail_errno(err, VA_SUBDIR_CREATION, "cannot create", path);
+	int mfd = vp_mkdirat_owned(hfd, "Maildir", 0700, uid, gid, own);
+	if (mfd < 0) {
+		rc = vp_fail_errno(err, VA_SUBDIR_CREATION, "cannot create", path);
+		goto out;
 	}
+	for (size_t i = 0; i < sizeof subs / sizeof subs[0] && rc == 0; i++) {
+		int sfd = vp_mkdirat_owned(mfd, subs[i], 0700, uid, gid, own);
+		if (sfd >= 0)
+			close(sfd);
+		else if (snprintf(path, sizeof path, "%s/Maildir/%s", home, subs[i]) < (int)sizeof path)
+			rc = vp_fail_errno(err, VA_SUBDIR_CREATION, "cannot create", path);
+		else
+			rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	}
+	close(mfd);
+	if (rc != 0)
+		goto out;
 	/* "0.0.0.0", no newline: created, never logged in (spec 6.9). */
 	if (vp_path_join(path, sizeof path, home, "lastauth") != 0)
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	if (write_new_file(cfg, dom, path, "0.0.0.0", 7) != 0)
-		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", path);
-	return 0;
+		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	else if (write_new_file(cfg, dom, hfd, "lastauth", "0.0.0.0", 7) != 0)
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", path);
+out:
+	close(hfd);
+	return rc;
 }
 
 /* ---- add ---- */
@@ -643,7 +679,7 @@ out:
 		if (err)
 			keep = *err;
 		if (have_home)
-			vp_remove_tree(dom.dir, home, NULL);
+			vp_remove_walked(cfg, home, NULL);
 		give_back_slot(cfg, &dom, &sl);
 		if (err)
 			*err = keep;
@@ -751,13 +787,26 @@ int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char 
 	return 1;
 }
 
+/*
+ * The home is checked before anything changes (strictly inside the domain,
+ * named after the user: a corrupt or hostile dir field never takes a bucket,
+ * another user, the domain or anything outside with it) and its directory
+ * reached.  Once the vpasswd line is gone the call succeeds: the counter and
+ * the free list are updated, the home is renamed aside to a dot-name no add
+ * can collide with (the name is free again at once) and removed at any
+ * depth; what fails of these is not reported (a leftover
+ * ".deleted.<name>.<hex>" blocks nothing and goes with the domain).  A
+ * login that had opened the home just before writes its lastauth into the
+ * aside tree, which the removal takes too.  (The line goes first so that a
+ * writer killed midway never leaves a user without a home.)
+ */
 int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_error *err)
 {
-	char uname[VP_MAX_PW_NAME + 1], path[4096], bucket[16];
+	char uname[VP_MAX_PW_NAME + 1], path[4096], bucket[16], home[sizeof ((vp_user_entry *)0)->dir];
 	vp_domain_info dom;
 	vp_user_entry e;
 	vp_lock lock = { -1 };
-	int rc;
+	int rc, pfd = -1;
 
 	vp_error_clear(err);
 	if (user && !user[0])
@@ -776,42 +825,39 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 		rc = vp_fail(err, VA_CANNOT_DELETE_CATCHALL, "%s@%s", uname, dom.realdomain);
 		goto out;
 	}
+	rc = 0;
+	snprintf(home, sizeof home, "%s", e.dir);
+	for (size_t hl = strlen(home); hl > 1 && home[hl - 1] == '/';)
+		home[--hl] = '\0';
+	if (home[0]) {
+		if ((rc = vp_home_check(&dom, home, err)) != 0)
+			goto out;
+		if (strcmp(vp_path_base(home), uname) != 0) {
+			rc = vp_fail(err, VA_UNSAFE_PATH, "not removing %s: not named after %s", home, uname);
+			goto out;
+		}
+		pfd = vp_parent_open(cfg, home, err);
+		if (pfd == VA_BAD_DIR && errno == ENOENT) {
+			rc = 0; /* no bucket, no home: nothing to remove */
+			vp_error_clear(err);
+		} else if (pfd < 0) {
+			rc = pfd;
+			goto out;
+		}
+	}
 	if ((rc = vp_vpw_update(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0)
 		goto out;
-	/* From here the user is gone; the rest is attempted in full and the
-	 * first failure is reported. */
-	vp_error tmp, first_err;
-	int first = 0, r;
-	vp_error_clear(&first_err);
-	if (e.dir[0] && vp_user_home_bucket(&dom, e.dir, uname, bucket, sizeof bucket) &&
-	    (r = free_list_put(cfg, &dom, bucket, &tmp)) != 0 && !first) {
-		first = r;
-		first_err = tmp;
-	}
-	if ((r = dom_file(path, sizeof path, &dom, ".dir-control", &tmp)) == 0)
-		r = vp_dirc_dec(cfg, path, dom.uid, dom.gid, &tmp);
-	if (r != 0 && !first) {
-		first = r;
-		first_err = tmp;
-	}
-	/* Only a home named after the user, strictly inside the domain dir
-	 * (vp_remove_tree checks that part), is removed: a corrupt dir field
-	 * never takes a bucket or the domain with it. */
-	const char *base = strrchr(e.dir, '/');
-	if (e.dir[0] && (!base || strcmp(base + 1, uname) != 0)) {
-		r = vp_fail(&tmp, VA_BAD_DIR, "not removing %s", e.dir);
-		if (!first) {
-			first = r;
-			first_err = tmp;
-		}
-	} else if (e.dir[0] && (r = vp_remove_tree(dom.dir, e.dir, &tmp)) != 0 && !first) {
-		first = r;
-		first_err = tmp;
-	}
-	rc = first;
-	if (rc != 0 && err)
-		*err = first_err;
+	/* From here the user is gone: nothing below fails the call. */
+	vp_error ignored;
+	if (home[0] && vp_user_home_bucket(&dom, home, uname, bucket, sizeof bucket))
+		free_list_put(cfg, &dom, bucket, &ignored);
+	if (dom_file(path, sizeof path, &dom, ".dir-control", &ignored) == 0)
+		vp_dirc_dec(cfg, path, dom.uid, dom.gid, &ignored);
+	if (pfd >= 0)
+		vp_discard_at(pfd, uname);
 out:
+	if (pfd >= 0)
+		close(pfd);
 	vp_lock_release(&lock);
 	explicit_bzero(&e, sizeof e);
 	return rc;
@@ -904,11 +950,26 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 
 /* ---- quota ---- */
 
-/* Only field 7 changes; an existing 8th field is kept as it is. */
+typedef struct quota_edit {
+	const vp_config *cfg;
+	const vp_domain_info *dom;
+	const char *quota;
+	int md;               /* the Maildir, reached before anything is written; -1 none */
+	char path[4096];
+} quota_edit;
+
+/* Only field 7 changes; an existing 8th field is kept as it is.  A home that
+ * is not safely inside the domain refuses the change (nothing written). */
 static int apply_quota(void *ctx, vp_user_entry *e, vp_error *err)
 {
-	(void)err;
-	snprintf(e->quota, sizeof e->quota, "%s", (const char *)ctx);
+	quota_edit *q = ctx;
+	if (e->dir[0]) {
+		int md = vp_maildir_open(q->cfg, q->dom, e->dir, q->path, sizeof q->path, err);
+		if (md < -1)
+			return md;
+		q->md = md;
+	}
+	snprintf(e->quota, sizeof e->quota, "%s", q->quota);
 	return 0;
 }
 
@@ -933,10 +994,13 @@ int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, con
 
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	rc = vp_vpw_edit_locked(cfg, &dom, uname, apply_quota, q, &e, err);
+	quota_edit edit = { cfg, &dom, q, -1, "" };
+	rc = vp_vpw_edit_locked(cfg, &dom, uname, apply_quota, &edit, &e, err);
 	/* maildirsize under the same lock, so it always matches field 7. */
-	if (rc == 0)
-		rc = vp_maildirsize_update(cfg, &dom, e.dir, q, err);
+	if (rc == 0 && edit.md >= 0)
+		rc = vp_maildirsize_update_md(cfg, &dom, edit.md, edit.path, q, err);
+	if (edit.md >= 0)
+		close(edit.md);
 	vp_lock_release(&lock);
 	explicit_bzero(&e, sizeof e);
 	return rc;

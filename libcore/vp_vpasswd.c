@@ -352,7 +352,7 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
                  size_t n, size_t *failed, vp_error *err)
 {
 	char txtpath[4096], cdbpath[4096];
-	int rc = 0, cdb_started = 0, txt_open = 0, cdb_open = 0;
+	int rc = 0, cdb_started = 0, txt_open = 0, cdb_open = 0, dfd = -1;
 	int write_text = n > 0;
 	size_t *chlen = NULL, next = 0;
 	unsigned char *found = NULL;
@@ -399,6 +399,12 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 		}
 	}
 
+	/* Everything below happens in the domain dir's one descriptor. */
+	dfd = vp_dir_open(cfg, dom->dir, err);
+	if (dfd < 0) {
+		rc = vp_dir_fail_as(err, dfd, VA_COULD_NOT_UPDATE_FILE);
+		goto early;
+	}
 	vpw_job *j = malloc(sizeof *j);
 	if (!j) {
 		rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
@@ -407,7 +413,7 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 	j->outlen = 0;
 	j->rd.pos = j->rd.len = 0;
 	j->rd.eof = 0;
-	j->rd.fd = open(txtpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	j->rd.fd = openat(dfd, "vpasswd", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (j->rd.fd < 0) {
 		if (errno != ENOENT) {
 			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", txtpath);
@@ -419,11 +425,11 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 	}
 
 	if (write_text) {
-		if ((rc = vp_atomic_open(&j->txt, txtpath, 0600, err)) != 0)
+		if ((rc = vp_atomic_open_at(&j->txt, dfd, txtpath, 0600, err)) != 0)
 			goto out;
 		txt_open = 1;
 	}
-	if ((rc = vp_atomic_open(&j->cdbf, cdbpath, 0600, err)) != 0)
+	if ((rc = vp_atomic_open_at(&j->cdbf, dfd, cdbpath, 0600, err)) != 0)
 		goto out;
 	cdb_open = 1;
 	vp_atomic_flush(&j->cdbf);
@@ -538,24 +544,25 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 	 * believe.  So the old cdb goes first: a crash now leaves no cdb, which
 	 * the next lookup rebuilds (under the lock) from whichever vpasswd is in
 	 * place. */
-	if (write_text && unlink(cdbpath) != 0 && errno != ENOENT) {
+	if (write_text && unlinkat(dfd, "vpasswd.cdb", 0) != 0 && errno != ENOENT) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot replace", cdbpath);
 		goto out;
 	}
 	if (write_text) {
-		if (rename(j->txt.tmp, txtpath) != 0) {
+		if (renameat(dfd, vp_path_base(j->txt.tmp), dfd, "vpasswd") != 0) {
 			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot rename to", txtpath);
 			goto out;
 		}
 		txt_open = 0;
 		close(j->txt.fd);
 		j->txt.fd = -1;
+		vp_atomic_abort(&j->txt); /* its directory descriptor; the temp is renamed */
 	}
-	if (rename(j->cdbf.tmp, cdbpath) != 0) {
+	if (renameat(dfd, vp_path_base(j->cdbf.tmp), dfd, "vpasswd.cdb") != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot rename to", cdbpath);
 		/* vpasswd is already the new one: a missing cdb is rebuilt from it
 		 * by the next lookup, a stale one would not be. */
-		if (write_text && (unlink(cdbpath) == 0 || errno == ENOENT)) {
+		if (write_text && (unlinkat(dfd, "vpasswd.cdb", 0) == 0 || errno == ENOENT)) {
 			vp_error_clear(err);
 			rc = 0;
 		}
@@ -563,13 +570,10 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 		cdb_open = 0;
 		close(j->cdbf.fd);
 		j->cdbf.fd = -1;
+		vp_atomic_abort(&j->cdbf);
 	}
 	/* One directory fsync makes both renames durable. */
-	int dfd = open(dom->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	fsync(dfd);
 
 out:
 	if (cdb_started)
@@ -584,6 +588,8 @@ out:
 	explicit_bzero(j->out, sizeof j->out);
 	free(j);
 early:
+	if (dfd >= 0)
+		close(dfd);
 	free(chlen);
 	free(found);
 	return rc;
@@ -673,7 +679,11 @@ static int lookup(const vp_config *cfg, const vp_domain_info *dom, const char *n
 			struct stat cs;
 			if (stat(txtpath, &st) == 0 && stat(cdbpath, &cs) == 0 && newer(&st, &cs)) {
 				struct timespec t[2] = { { 0, UTIME_OMIT }, st.st_mtim };
-				utimensat(AT_FDCWD, cdbpath, t, 0);
+				int dfd = vp_dir_open(cfg, dom->dir, NULL);
+				if (dfd >= 0) {
+					utimensat(dfd, "vpasswd.cdb", t, AT_SYMLINK_NOFOLLOW);
+					close(dfd);
+				}
 			}
 			rc = cdb_lookup(cdbpath, txtpath, name, out, 1, err);
 		}

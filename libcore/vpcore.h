@@ -81,7 +81,10 @@ enum {
 	VA_ACCOUNT_DISABLED = -112,  /* auth: a flag denies the requested service */
 	VA_NO_SPACE = -113,          /* ENOSPC / EDQUOT while writing */
 	VA_DOMAIN_NAME_CONFLICT = -114, /* name is another users/assign entry + "-..." or the reverse */
-	VA_HOST_DOMAIN = -115        /* control/me or control/locals (see allow_host_domains) */
+	VA_HOST_DOMAIN = -115,       /* control/me or control/locals (see allow_host_domains) */
+	/* a stored directory outside its domain, or a directory on the way that
+	 * is a symlink or (running as root) writable by others */
+	VA_UNSAFE_PATH = -116
 };
 
 #define VP_MAX_PW_NAME 64
@@ -201,11 +204,33 @@ int vp_config_dir_check(const char *what, const char *dir, vp_error *err);
  * vp_del_domain holds 1 and then 2 while the domain goes; writers hold only 2
  * and never wait for 1 (a lookup under 2 only tries 1 and gives up at once).
  */
+/*
+ * Every write below the vpopmail home or the qmail dir reaches its directory
+ * through vp_dir_open: the configured directory opened by name, each
+ * component below it with O_NOFOLLOW | O_DIRECTORY.  The *_at variants work
+ * in a directory so opened; their `path` names the file in messages and its
+ * last component is the name used in dirfd.
+ */
+/* fd of dir, which must be cfg->vpopmail_dir or cfg->qmail_dir or lie below
+ * one of them, reached as above (below the qmail dir, root's configuration,
+ * symlinks are followed).  <0: VA_UNSAFE_PATH when dir is outside both,
+ * names '.', '..' or an empty component, or, below the vpopmail home, meets
+ * a symlink or (as root) a directory others may write; otherwise VA_BAD_DIR
+ * with errno kept (ENOENT: a component is missing). */
+int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err);
+/* The directory holding path (its last component is the file). */
+int vp_parent_open(const vp_config *cfg, const char *path, vp_error *err);
+/* One more step: the last component of path, in dirfd, checked as vp_dir_open does. */
+int vp_dir_openat(const vp_config *cfg, int dirfd, const char *path, vp_error *err);
+const char *vp_path_base(const char *path);  /* the last component */
+
 typedef struct vp_lock {
 	int fd;
 } vp_lock;
 /* fcntl write lock on lockpath (created 0600), same files vpopmail locks. */
 int vp_lock_acquire(const vp_config *cfg, const char *lockpath, vp_lock *lock, vp_error *err);
+int vp_lock_acquire_at(const vp_config *cfg, int dirfd, const char *lockpath, vp_lock *lock,
+                       vp_error *err);
 void vp_lock_release(vp_lock *lock);
 
 /* Which directory a path named when it was looked at.  A directory made again
@@ -224,6 +249,7 @@ int vp_dir_id_same(const vp_dir_id *a, const vp_dir_id *b);
 /* A replacement file: tmp in the same dir, written, fsynced, renamed. */
 typedef struct vp_atomic {
 	int fd;
+	int dirfd;           /* the directory (its own descriptor, closed by commit/abort) */
 	int failed;          /* a write failed: commit refuses */
 	int saved_errno;
 	mode_t mode;
@@ -232,7 +258,9 @@ typedef struct vp_atomic {
 	char buf[8192];      /* write buffer */
 	size_t buflen;
 } vp_atomic;
-int vp_atomic_open(vp_atomic *a, const char *path, mode_t mode, vp_error *err);
+int vp_atomic_open(const vp_config *cfg, vp_atomic *a, const char *path, mode_t mode,
+                   vp_error *err);
+int vp_atomic_open_at(vp_atomic *a, int dirfd, const char *path, mode_t mode, vp_error *err);
 int vp_atomic_write(vp_atomic *a, const void *data, size_t len);  /* 0 / -1 */
 int vp_atomic_puts(vp_atomic *a, const char *s);
 int vp_atomic_flush(vp_atomic *a);                  /* before handing a->fd to cdb_make */
@@ -241,9 +269,33 @@ int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error 
 void vp_atomic_abort(vp_atomic *a);
 /* Whole small file into malloc'd NUL-terminated buffer; 0 ok, -1 ENOENT, <-1 VA code. */
 int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err);
+int vp_read_file_at(int dirfd, const char *path, char **data, size_t *len, size_t max,
+                    vp_error *err);
 int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
                          mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err);
-int vp_mkdir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid, int chown_it);
+int vp_write_file_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+                     uid_t uid, gid_t gid, int chown_it, vp_error *err);
+/* mkdirat with an exact mode (umask-proof) and owner; the new dir's fd, or -1 with errno. */
+int vp_mkdirat_owned(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid, int chown_it);
+/* Remove name in dirfd and everything below it, at any depth, never following
+ * a symlink (one is unlinked as an entry).  0, or -1 with errno. */
+int vp_remove_tree_at(int dirfd, const char *name);
+/* Rename name in dirfd to ".deleted.<name>.<random>" (aside gets it): out of
+ * the way at once, under a name no account, alias or domain can take.  0, or
+ * -1 with errno (ENOENT: nothing there). */
+int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size);
+/* vp_move_aside_at, then vp_remove_tree_at of the aside name (where the
+ * rename fails, the tree is removed in place).  0, or -1 with errno when
+ * something is left. */
+int vp_discard_at(int dirfd, const char *name);
+/* The last component of path removed as vp_remove_tree_at does, in its
+ * directory reached by vp_parent_open (a missing directory: nothing to do). */
+int vp_remove_walked(const vp_config *cfg, const char *path, vp_error *err);
+/* unlinkat in the directory of path reached by vp_parent_open; 0 / -1 errno. */
+int vp_unlink_walked(const vp_config *cfg, const char *path);
+/* A VA_BAD_DIR from vp_dir_open & co. re-coded as code (the detail kept); any
+ * other rc (VA_UNSAFE_PATH above all) is returned as it is. */
+int vp_dir_fail_as(vp_error *err, int rc, int code);
 /* Recursively remove path, which must lie strictly inside `inside` (no symlink is followed). */
 int vp_remove_tree(const char *inside, const char *path, vp_error *err);
 int vp_path_join(char *dst, size_t size, const char *a, const char *b);
@@ -279,6 +331,13 @@ typedef struct vp_domain_info {
 	int is_alias;
 	vp_dir_id id;                        /* dir as the lookup found it (zero: not there) */
 } vp_domain_info;
+/* (vp_file.c) */
+/* A stored home (vpasswd's directory field) must lie strictly inside the
+ * domain's directory: dom->dir, '/', then components that are not '.', '..'
+ * or empty (trailing slashes ignored).  0 or VA_UNSAFE_PATH. */
+int vp_home_check(const vp_domain_info *dom, const char *home, vp_error *err);
+/* vp_home_check, then vp_dir_open of the home. */
+int vp_home_open(const vp_config *cfg, const vp_domain_info *dom, const char *home, vp_error *err);
 /* Lookup in users/cdb as vget_assign does (domain already normalised). */
 int vp_domain_lookup(const vp_config *cfg, const char *domain, vp_domain_info *out, vp_error *err);
 /* Sort key of spec 2.8 ("extract_domain"); assign lines drop the + and trailing -. */
@@ -350,6 +409,11 @@ typedef struct vp_user_entry {
 
 int vp_add_user(const vp_config *cfg, const char *user, const char *domain, const char *password,
                 const char *gecos, int apop, vp_error *err);
+/* The stored home must lie strictly inside the domain and be named after the
+ * user (else VA_UNSAFE_PATH, nothing changed).  Once the vpasswd line is
+ * gone the call succeeds: the home is moved aside at once (vp_discard_at)
+ * and removed at any depth; what cannot be removed stays under a dot-name no
+ * add collides with (".deleted.<name>.<hex>"). */
 int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_error *err);
 int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
                     const char *password, vp_error *err);
@@ -392,7 +456,9 @@ typedef struct vp_user_info {
 	long long lastauth_time;             /* mtime of lastauth (unix time) */
 	char lastauth_ip[64];                /* content of lastauth, "" when missing */
 } vp_user_info;
-/* 1 found / 0 no such user / <0 VA code (unknown domain: VA_DOMAIN_DOES_NOT_EXIST). */
+/* 1 found / 0 no such user / <0 VA code (unknown domain: VA_DOMAIN_DOES_NOT_EXIST).
+ * A stored home not safely inside the domain (vp_home_open) is reported as
+ * stored, with no lastauth data (nothing is read from where it points). */
 int vp_user_info_get(const vp_config *cfg, const char *user, const char *domain,
                      vp_user_info *out, vp_error *err);
 /* A stored quota string as vdelivermail reads it (legacy "50M"/"5000000" forms
@@ -467,6 +533,7 @@ typedef struct vp_quota_usage {
 	long long bytes_limit, count_limit;  /* -1 = no limit */
 	int recomputed;                      /* maildirsize was missing/stale and rebuilt */
 } vp_quota_usage;
+/* VA_UNSAFE_PATH for a home not safely inside the domain (nothing read or written). */
 int vp_get_quota_usage(const vp_config *cfg, const char *user, const char *domain,
                        vp_quota_usage *out, vp_error *err);
 
@@ -480,7 +547,9 @@ enum vp_service {
 };
 /* As vp_auth_user; a flag that denies svc gives VA_ACCOUNT_DISABLED (after the
  * password was checked).  On success with cfg->auth_logging, <home>/lastauth
- * is rewritten with remote_ip (NULL or "": "0.0.0.0"), as vchkpw does. */
+ * is rewritten with remote_ip (NULL or "": "0.0.0.0"), as vchkpw does; a
+ * home not safely inside the domain then refuses the login with
+ * VA_UNSAFE_PATH (after the password matched; nothing is written). */
 int vp_auth_user_ex(const vp_config *cfg, const char *user, const char *domain,
                     const char *password, enum vp_service svc, const char *remote_ip,
                     vp_user_entry *out, vp_error *err);

@@ -81,7 +81,7 @@ foreach ([["car\0ol", 'example.com'], ['carol', "example.com\0x"], [[], 'example
 }
 echo implode(' ', vp_t_ls($dom)), "\n";
 
-echo "-- a home outside the domain is never removed\n";
+echo "-- a home outside the domain is never removed (refused: the account stays)\n";
 mkdir("$root/carol");
 file_put_contents("$root/carol/keep", "x");
 $text = file_get_contents("$dom/vpasswd");
@@ -171,10 +171,10 @@ ValueError: vpopmail_del_user(): Argument #2 ($domain) must not contain any null
 TypeError: vpopmail_del_user(): Argument #1 ($user) must be of type string, array given
 ArgumentCountError: vpopmail_del_user() expects exactly 2 arguments, 1 given
 .dir-control .qmail-default .qmail-sales .vpasswd.lock carol postmaster vpasswd vpasswd.cdb
--- a home outside the domain is never removed
+-- a home outside the domain is never removed (refused: the account stays)
 
-Warning: vpopmail_del_user(): Unable to chdir to vpopmail directory: refusing to remove %s/vp-032/carol in %s on line %d
-false errno=-3 error=Unable to chdir to vpopmail directory: refusing to remove %s/vp-032/carol
+Warning: vpopmail_del_user(): unsafe directory: %s/vp-032/carol is not inside the domain's directory %s/vp-032/vpopmail/domains/example.com in %s on line %d
+false errno=-116 error=unsafe directory: %s/vp-032/carol is not inside the domain's directory %s/vp-032/vpopmail/domains/example.com
 string(1) "x"
-bool(false)
+bool(true)
 bool(true)

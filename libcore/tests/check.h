@@ -22,7 +22,7 @@
  *  - aliases: vp_alias_get_all lists exactly the .qmail-<name> files whose
  *    name holds no '.', with their lines; temp files ("*.tmp.*") are never
  *    listed, never read as data, and (without a crash) never left behind;
- *  - no deleted domain's tree set aside (domains/.del.*) outlives its delete.
+  *  - no deleted domain's tree set aside (domains/.deleted.*) outlives its delete.
  *
  * CHK_CRASHED relaxes what a kill -9 between two files of one operation may
  * leave (counted in chk_stats, not failures): users/cdb one domain behind or
@@ -55,7 +55,7 @@ typedef struct chk_stats {
 	unsigned long users_cdb_lag;   /* users/cdb != compile(assign) (crash only) */
 	unsigned long control_lag;     /* rcpthosts/virtualdomains behind assign (crash only) */
 	unsigned long cdb_rebuilt;     /* a missing vpasswd.cdb rebuilt by a lookup */
-	unsigned long asides;          /* domains/.del.*: a killed delete's tree (crash only) */
+	unsigned long asides;          /* domains/.deleted.*: a killed delete's tree (crash only) */
 } chk_stats;
 
 static int chk_problems;
@@ -593,7 +593,7 @@ __attribute__((unused)) static int chk_tree(sandbox *s, int mode, chk_stats *st)
 	DIR *dd = opendir(p);
 	struct dirent *de;
 	while (dd && (de = readdir(dd))) {
-		if (strncmp(de->d_name, ".del.", 5) == 0) {
+		if (strncmp(de->d_name, ".deleted.", 9) == 0) {
 			if (mode == CHK_EXACT)
 				chk_bad("domains/%s: a deleted domain's tree left behind", de->d_name);
 			st->asides++;

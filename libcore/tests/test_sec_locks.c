@@ -396,7 +396,7 @@ TEST(batch_begun_before_readd)
 
 /* ---- what a killed delete leaves ---- */
 
-/* A delete killed after it set the tree aside leaves domains/.del.<name>.<hex>:
+/* A delete killed after it set the tree aside leaves domains/.deleted.<name>.<hex>:
  * adding the name again works, and the next add or delete takes it away. */
 TEST(killed_delete_leftover)
 {
@@ -407,7 +407,7 @@ TEST(killed_delete_leftover)
 	CHECK_EQ_INT(make_gen(&s, 1, &e), 0);
 	CHECK_EQ_INT(dom_dir(&s, dir, sizeof dir), 0);
 	/* a tree with users, as a delete killed after its rename leaves it */
-	snprintf(aside, sizeof aside, "%s/domains/.del.%s.00000000deadbeef", s.home, DOM);
+	snprintf(aside, sizeof aside, "%s/domains/.deleted.%s.deadbeef", s.home, DOM);
 	snprintf(cmd, sizeof cmd, "cp -a '%s' '%s/copy'", dir, s.root);
 	CHECK_EQ_INT(system(cmd), 0);
 	snprintf(cmd, sizeof cmd, "cp -a '%s/copy' '%s'", s.root, aside);

@@ -591,11 +591,13 @@ TEST(del_user_like_vdeluser)
 	write_text(p, text);
 	snprintf(p, sizeof p, "%s/vpasswd.cdb", dd);
 	unlink(p);
-	CHECK_EQ_INT(vp_del_user(c, "evil", "example.com", &e), VA_BAD_DIR);
-	CHECK_EQ_INT(vp_del_user(c, "evil2", "example.com", &e), VA_BAD_DIR);
+	/* refused before anything changes (issue 12 class 5; test_sec_paths mounts it) */
+	CHECK_EQ_INT(vp_del_user(c, "evil", "example.com", &e), VA_UNSAFE_PATH);
+	CHECK_EQ_INT(vp_del_user(c, "evil2", "example.com", &e), VA_UNSAFE_PATH);
 	CHECK(access(outside, F_OK) == 0);
+	CHECK(access(dd, F_OK) == 0);
 	snprintf(p, sizeof p, "%s/vpasswd", dd);
-	CHECK(before && file_is(p, before)); /* the records are gone all the same */
+	CHECK(file_is(p, text)); /* the records stay */
 	CHECK(cdb_matches_vpasswd(dd));
 	free(before);
 	sandbox_free(&s);
@@ -1083,6 +1085,21 @@ TEST(auth_against_real_54_tree)
 	/* the clear field alone never authenticates (vauth_user has no such fallback) */
 	char dd[2048], f[256];
 	domain_dir(dd, sizeof dd, &s, "example.com");
+	/* The writes below reach the homes: vpasswd's directories mapped into the
+	 * sandbox, as a real tree's lie in its own home (one outside the domain
+	 * is refused, see test_sec_paths); the cdb follows on the next lookup. */
+	{
+		char p[4096];
+		size_t len, nl;
+		snprintf(p, sizeof p, "%s/vpasswd", dd);
+		char *text = slurp(p, &len);
+		char *mapped = text ? replace_all(text, len, "/home/vpopmail", s.home, &nl) : NULL;
+		CHECK(mapped && write_text(p, mapped) == 0);
+		snprintf(p, sizeof p, "%s/vpasswd.cdb", dd);
+		unlink(p);
+		free(mapped);
+		free(text);
+	}
 	/* 5.4 style writes: MD5 and the 8th field, kept in step */
 	OK(vp_set_password(c, "alice", "example.com", "third", E));
 	char *l = vpasswd_line(dd, "alice");
