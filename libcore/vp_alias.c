@@ -157,6 +157,11 @@ static int dom_open(const vp_config *cfg, const char *domain, alias_dom *d, vp_e
 	d->dir[n] = '\0';
 	/* Reached from the vpopmail home without following a symlink. */
 	d->dfd = vp_dir_open(cfg, d->dir, err);
+	if (d->dfd == VA_BAD_DIR && errno == ENOENT) {
+		/* looked up, then deleted before we got here */
+		d->dfd = -1;
+		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s (deleted meanwhile)", name);
+	}
 	if (d->dfd < 0) {
 		rc = vp_dir_fail_as(err, d->dfd, VA_BAD_V_DIR);
 		d->dfd = -1;

@@ -597,7 +597,13 @@ static int control_has(const vp_config *cfg, const char *file, int first_only, c
 	char path[4096];
 	if (control_path(cfg, file, path, sizeof path) != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	FILE *f = fopen(path, "re");
+	/* a read: qmail's own files, a symlinked one followed as qmail does */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f && fd >= 0) {
+		close(fd);
+		return vp_fail_errno(err, VA_MEMORY_ALLOC_ERR, "cannot read", path);
+	}
 	if (!f)
 		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot open", path);
 	char *line = NULL;
