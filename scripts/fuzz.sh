@@ -6,7 +6,7 @@
 #
 # For each target <t> (fuzz/fuzz_<t>.c):
 #  1. build fuzz/bin/fuzz_<t> with clang -fsanitize=fuzzer,address,undefined
-#     against all of libcore/*.c (-lcdb -lcrypt);
+#     against all of libcore/*.c (-lcdb -lcrypt -lmariadb);
 #  2. collect seeds from tests/fixtures into fuzz/corpus/<t>/ (git-ignored;
 #     files named by content hash, so rerunning adds nothing twice, and the
 #     units libFuzzer adds there are kept for the next local run);
@@ -68,7 +68,10 @@ missing_api() {
 
 # ---- build: libcore once (coverage-instrumented), then each target ----
 mkdir -p "$bin/obj" "$out"
-cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Ilibcore)
+# libcore/vp_store_mysql.c needs MariaDB Connector/C's headers and library.
+read -r -a mariadb_cflags <<< "$(pkg-config --cflags libmariadb 2>/dev/null || echo -I/usr/include/mariadb)"
+read -r -a mariadb_libs <<< "$(pkg-config --libs libmariadb 2>/dev/null || echo -lmariadb)"
+cflags=(-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Ilibcore "${mariadb_cflags[@]}")
 build_lib() {
 	local src obj
 	lib_objs=()
@@ -148,7 +151,7 @@ for t in "${targets[@]}"; do
 		skip=$((skip + 1)); continue
 	fi
 	if ! "$CLANG" "${cflags[@]}" -fsanitize=fuzzer,address,undefined "$src" "${lib_objs[@]}" \
-		-o "$exe" -lcdb -lcrypt; then
+		-o "$exe" -lcdb -lcrypt "${mariadb_libs[@]}"; then
 		echo "fuzz_$t: does not build (counted as failed)"
 		fail=$((fail + 1)); failed+=("$t"); continue
 	fi

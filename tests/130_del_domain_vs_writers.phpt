@@ -15,7 +15,7 @@ vpopmail.password_scheme=md5
 require __DIR__ . '/vp.inc';
 require __DIR__ . '/locks.inc';
 $root = vp_sandbox('vp-130');
-$rounds = 30;
+$rounds = 20;
 $kinds = ['add', 'passwd', 'alias', 'catchall', 'batch'];
 var_dump(lk_make_gen(0));
 lk_set_gen($root, 0);
