@@ -15,17 +15,15 @@ $dom = "$root/vpopmail/domains/example.com";
 $other = "$root/vpopmail/domains/other.test";
 
 /* $levels nested folders "d" below $dir (relative steps: the path is far
- * longer than PATH_MAX), a file at the bottom. */
+ * longer than PATH_MAX), a file at the bottom.  PHP itself cannot do it on a
+ * ZTS build, whose virtual cwd keeps the whole path: perl (perl-base is
+ * essential on Debian) makes each step with a real chdir(2). */
 function deep(string $dir, int $levels): bool
 {
-	$cwd = getcwd();
-	$ok = chdir($dir);
-	for ($i = 0; $ok && $i < $levels; $i++) {
-		$ok = mkdir('d', 0700) && chdir('d');
-	}
-	$ok = $ok && file_put_contents('bottom', 'x') === 1;
-	chdir($cwd);
-	return $ok;
+	$script = 'chdir $ARGV[0] or exit 1; for (1..$ARGV[1]) { mkdir "d", 0700 or exit 1; chdir "d" or exit 1 } '
+	        . 'open(my $f, ">", "bottom") or exit 1; print $f "x"; close $f or exit 1';
+	$p = proc_open(['perl', '-e', $script, $dir, (string)$levels], [], $pipes);
+	return $p !== false && proc_close($p) === 0;
 }
 
 var_dump(vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_add_domain_ex('other.test', 'Secret123'));
