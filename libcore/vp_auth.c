@@ -29,15 +29,19 @@
  *    greeting's RCPT answers), so hashing would only hand out free CPU.
  *  - A malformed user name (empty, too long, a byte vpopmail cannot store)
  *    is answered at once too: the rules are public, no mailbox is revealed.
- *  - An unknown user in a hosted domain pays one crypt over a fixed setting
- *    of the configured scheme at its default cost, like a wrong password,
- *    so the time does not tell which mailboxes exist (user enumeration).
+ *  - An unknown user in a hosted domain is checked against the stored hash
+ *    of a real user of that domain (the decoy, vp_decoy.c: picked from the
+ *    name by a keyed hash, the same user for the same name), so it costs
+ *    what a wrong password for a known user costs, whatever mix of schemes
+ *    and cost parameters the domain holds (an old tree of MD5 hashes under
+ *    a SHA-512 configuration included): the time does not tell which
+ *    mailboxes exist.  A domain with no user at all pays the configured
+ *    scheme's dummy crypt at its default cost, as its first user will.
  *    cfg->auth_fast_unknown drops that crypt (answer in microseconds) for
  *    sites where the mailbox list is not a secret or where the front end
  *    already rate-limits and answers uniformly.
- *  - An existing user with an empty stored hash also pays the dummy crypt.
- * A stored hash with a non-default cost takes what it takes, as it would
- * for any verification.
+ *  - An existing user with an empty stored hash pays the configured
+ *    scheme's dummy crypt (and so does a name whose decoy has one).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -125,6 +129,17 @@ static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, cons
 	close(dfd);
 }
 
+/* What a wrong password costs for a user holding `stored`: an empty hash
+ * never matches but pays the configured scheme's dummy crypt. */
+static int check_password(enum vp_hash_scheme scheme, const char *password, const char *stored)
+{
+	if (stored[0] == '\0') {
+		vp_password_burn(scheme, password);
+		return 0;
+	}
+	return vp_password_verify(password, stored);
+}
+
 static int auth_common(const vp_config *cfg, const char *user, const char *domain,
                        const char *password, enum vp_service svc, const char *remote_ip,
                        int logging, vp_user_entry *out, vp_error *err)
@@ -153,20 +168,24 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname);
 	if (lower_name(user, uname, VP_MAX_PW_NAME) != 0)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, NULL);
-	rc = vp_vpw_get(cfg, &dom, uname, &e, err);
-	if (rc < 0)
+	/* Known or not, the same reads and one verification of a real user's
+	 * hash (the decoy for an unknown name), so that even a cheap scheme
+	 * (DES: a few us) does not show the difference in I/O. */
+	char decoy[VP_HASH_BUF] = "";
+	rc = vp_vpw_auth_get(cfg, &dom, uname, &e, cfg->auth_fast_unknown ? NULL : decoy,
+	                     sizeof decoy, err);
+	if (rc < 0) {
+		explicit_bzero(decoy, sizeof decoy);
 		return rc;
-	if (rc == 0) {
-		if (!cfg->auth_fast_unknown)
-			vp_password_burn(scheme, password);
-		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 	}
-	int ok;
-	if (e.passwd[0] == '\0') {
-		vp_password_burn(scheme, password);
-		ok = 0; /* an empty hash never matches */
-	} else {
-		ok = vp_password_verify(password, e.passwd);
+	int found = rc;
+	if (!found && cfg->auth_fast_unknown)
+		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
+	int ok = check_password(scheme, password, found ? e.passwd : decoy);
+	explicit_bzero(decoy, sizeof decoy);
+	if (!found) {
+		explicit_bzero(&e, sizeof e);
+		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 	}
 	if (!ok) {
 		explicit_bzero(&e, sizeof e);

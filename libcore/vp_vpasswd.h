@@ -71,6 +71,19 @@ int vp_vpw_get(const vp_config *cfg, const vp_domain_info *dom, const char *name
 int vp_vpw_get_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
                       vp_user_entry *out, vp_error *err);
 
+/* The decoy for an auth of `name` (vp_decoy.c): the stored hash (field 2,
+ * "{X}" prefix and all, possibly "") of a real user of the domain, chosen
+ * from name by a keyed hash, read from vpasswd.cdb in a few small reads.
+ * 1 with passwd filled, 0 when the domain has no user (or no readable cdb). */
+int vp_vpw_decoy(const vp_domain_info *dom, const char *name, char *passwd, size_t size);
+
+/* vp_vpw_get for an authentication: 1 found / 0 not / <0 VA code, as it.
+ * With decoy (not NULL), a missing name also fills decoy as vp_vpw_decoy
+ * does ("" when there is none), and a found name and a missing one read the
+ * same amount of the cdb (vp_decoy.c). */
+int vp_vpw_auth_get(const vp_config *cfg, const vp_domain_info *dom, const char *name,
+                    vp_user_entry *out, char *decoy, size_t dsize, vp_error *err);
+
 /* One user's read-modify-write, under the lock the caller holds: look the
  * line up (missing: VA_USER_DOES_NOT_EXIST), let edit change the entry (it
  * returns 0 to write, or a VA code and nothing is written), format it and
