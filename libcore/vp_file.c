@@ -9,7 +9,9 @@
  *
  * Every rewrite goes to a temp file in the same directory, is fsynced and
  * renamed over the target, and the directory is fsynced: readers see the old
- * file or the new one, never a torn one.
+ * file or the new one, never a torn one.  A caller that renames several
+ * files into one directory may defer that last fsync (the _deferred calls)
+ * and make all the renames durable with one vp_fsync_dir before it returns.
  */
 #include "vpcore.h"
 
@@ -227,7 +229,17 @@ void vp_atomic_abort(vp_atomic *a)
 	}
 }
 
-int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+int vp_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync, vp_error *err)
 {
 	int rc = 0;
 	if (vp_atomic_flush(a) != 0) {
@@ -254,8 +266,14 @@ int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error 
 		unlink(a->tmp);
 		return rc;
 	}
-	fsync_parent(a->path);
+	if (dirsync)
+		fsync_parent(a->path);
 	return 0;
+}
+
+int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
+	return commit(a, uid, gid, chown_it, 1, err);
 }
 
 int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err)
@@ -320,10 +338,9 @@ int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_erro
 	return 0;
 }
 
-int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
-                         mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+static int write_file(const char *path, const char *data, size_t len, mode_t mode, uid_t uid,
+                      gid_t gid, int chown_it, int dirsync, vp_error *err)
 {
-	(void)cfg;
 	vp_atomic a;
 	int rc = vp_atomic_open(&a, path, mode, err);
 	if (rc != 0)
@@ -331,7 +348,21 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
 	if (vp_atomic_write(&a, data, len) != 0) {
 		/* commit reports the saved errno and removes the temp file */
 	}
-	return vp_atomic_commit(&a, uid, gid, chown_it, err);
+	return commit(&a, uid, gid, chown_it, dirsync, err);
+}
+
+int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
+                         mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
+	(void)cfg;
+	return write_file(path, data, len, mode, uid, gid, chown_it, 1, err);
+}
+
+int vp_write_file_deferred(const vp_config *cfg, const char *path, const char *data, size_t len,
+                           mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
+	(void)cfg;
+	return write_file(path, data, len, mode, uid, gid, chown_it, 0, err);
 }
 
 /* mkdir with an explicit mode (umask-proof) and owner; an existing dir is fine. */

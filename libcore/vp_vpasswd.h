@@ -31,6 +31,10 @@ int vp_vpw_lock(const vp_config *cfg, const vp_domain_info *dom, vp_lock *lock, 
  * name) are dropped; an unterminated last line gets its '\n'. */
 int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                   const char *name, const char *line, size_t linelen, vp_error *err);
+/* The same, leaving the domain directory's fsync (which makes the renames
+ * durable) to the caller: vp_fsync_dir(dom->dir) before it returns. */
+int vp_vpw_update_deferred(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
+                           const char *name, const char *line, size_t linelen, vp_error *err);
 
 /* Many changes in one rewrite.  changes are sorted by name (strcmp) with
  * unique names; index is the caller's number for the change, reported in
