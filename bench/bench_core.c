@@ -13,6 +13,7 @@
  *   add_user, passwd, set_quota, del_user     (x<k> users added on top of N)
  *   physical limit: copy vpasswd + tinycdb build, with and without fsync
  *   auth_user ok / unknown user (default, and auth_fast_unknown) / wrong pw
+ *   auth_user ok with auth_logging (lastauth), same address / a new one each time
  *   crypt_r alone of the same stored hash (libxcrypt, crypt_data reused)
  *   alias_get_all (100 aliases in the domain)
  * Peak memory: each operation once more in a forked child, whose peak RSS
@@ -301,13 +302,29 @@ static double timed(op_fn fn, void *arg, int k0)
 	return median(v, reps) * 1e6;
 }
 
+/* How an auth call records the login: not at all (vp_auth_user), or with
+ * auth_logging (vp_auth_user_ex) from the same address as the last login,
+ * or from a new address every time. */
+enum logmode { UNLOGGED = 0, LOGGED_SAME_IP, LOGGED_NEW_IP };
+
 /* The mean of 20 auth calls, microseconds. */
-static double auth_run(const char *user, const char *domain, const char *pw, int expect)
+static double auth_run(const char *user, const char *domain, const char *pw, int expect,
+                       enum logmode mode)
 {
+	static const char *const ips[2] = { "192.0.2.1", "198.51.100.22" };
+	static unsigned flip;
 	double t = now();
 	for (int i = 0; i < 20; i++) {
 		vp_error e;
-		int rc = vp_auth_user(&cfg, user, domain, pw, NULL, &e);
+		int rc;
+		if (mode == UNLOGGED) {
+			rc = vp_auth_user(&cfg, user, domain, pw, NULL, &e);
+		} else {
+			vp_config lc = cfg;
+			lc.auth_logging = 1;
+			const char *ip = mode == LOGGED_SAME_IP ? ips[0] : ips[flip++ & 1];
+			rc = vp_auth_user_ex(&lc, user, domain, pw, VP_SERVICE_ANY, ip, NULL, &e);
+		}
 		if (rc != expect)
 			die("auth: unexpected answer", &e);
 	}
@@ -332,12 +349,12 @@ static double crypt_run(const char *pw, const char *hash)
 /* Auth and crypt alone alternate run by run (a loaded machine slows both
  * alike); *ratio is the median of the per-run ratios. */
 static double auth_cost(const char *user, const char *domain, const char *pw, int expect,
-                        const char *hash, double *crypt_us, double *ratio)
+                        enum logmode mode, const char *hash, double *crypt_us, double *ratio)
 {
 	double a[9], c[9], r[9];
 	for (int i = 0; i < 9; i++) {
 		c[i] = crypt_run("pw-bench2", hash);
-		a[i] = auth_run(user, domain, pw, expect);
+		a[i] = auth_run(user, domain, pw, expect, mode);
 		r[i] = a[i] / c[i];
 	}
 	*ratio = median(r, 9);
@@ -421,8 +438,8 @@ int main(int argc, char **argv)
 	printf("| users | fill s | add_user | del_user | passwd | set_quota | phys fsync | phys no fsync "
 	       "| auth ok | auth unknown | auth unknown fast | auth bad pw | crypt_r | alias_get_all |\n");
 	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	char memrows[8][512];
-	int nmem = 0;
+	char memrows[8][512], logrows[8][512];
+	int nmem = 0, nlog = 0;
 
 	char *list = strdup(sizes);
 	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
@@ -451,15 +468,20 @@ int main(int argc, char **argv)
 		double phys_nf = timed(op_phys, &c, -100000);
 		char hash[256];
 		stored_hash(domain, "x000", hash, sizeof hash);
-		double cr, r_ok, r_unknown, r_fast, r_bad;
-		double auth_ok = auth_cost("x000", domain, "pw-bench2", 0, hash, &cr, &r_ok);
+		double cr, r_ok, r_unknown, r_fast, r_bad, r_log, r_lognew;
+		double auth_ok = auth_cost("x000", domain, "pw-bench2", 0, UNLOGGED, hash, &cr, &r_ok);
+		double auth_log = auth_cost("x000", domain, "pw-bench2", 0, LOGGED_SAME_IP, hash, NULL,
+		                            &r_log);
+		double auth_lognew = auth_cost("x000", domain, "pw-bench2", 0, LOGGED_NEW_IP, hash, NULL,
+		                               &r_lognew);
 		double auth_unknown = auth_cost("nobody", domain, "pw-bench2", VA_USER_DOES_NOT_EXIST,
-		                                hash, NULL, &r_unknown);
+		                                UNLOGGED, hash, NULL, &r_unknown);
 		cfg.auth_fast_unknown = 1;
-		double auth_fast = auth_cost("nobody", domain, "pw-bench2", VA_USER_DOES_NOT_EXIST, hash,
-		                             NULL, &r_fast);
+		double auth_fast = auth_cost("nobody", domain, "pw-bench2", VA_USER_DOES_NOT_EXIST,
+		                             UNLOGGED, hash, NULL, &r_fast);
 		cfg.auth_fast_unknown = 0;
-		double auth_bad = auth_cost("x000", domain, "wrong", VA_WRONG_PASSWORD, hash, NULL, &r_bad);
+		double auth_bad = auth_cost("x000", domain, "wrong", VA_WRONG_PASSWORD, UNLOGGED, hash,
+		                            NULL, &r_bad);
 		double aga = timed(op_alias_all, &c, 0);
 
 		/* memory: one more call of each in a child */
@@ -471,6 +493,11 @@ int main(int argc, char **argv)
 		long m_aga = peak_kb(op_alias_all, &c, 0);
 
 		double del = timed(op_del, &c, 0);
+		if (nlog < 8)
+			snprintf(logrows[nlog++], sizeof logrows[0],
+			         "| %ld | %.0f | %.0f [%.3f] | %.0f [%.3f] | %.0f [%.3f] | %.0f | %.0f [%.2f] |", n,
+			         cr, auth_ok, r_ok, auth_log, r_log, auth_lognew, r_lognew, phys, del,
+			         del / phys);
 		printf("| %ld | %.1f | %.0f [%.2f] | %.0f [%.2f] | %.0f [%.2f] | %.0f [%.2f] | %.0f | %.0f "
 		       "| %.0f [%.3f] | %.0f [%.3f] | %.1f | %.0f [%.3f] | %.0f | %.0f |\n",
 		       n, fill_s, add, add / phys, del, del / phys, passwd, passwd / phys, quota,
@@ -492,6 +519,16 @@ int main(int argc, char **argv)
 			vp_del_domain(&cfg, domain, &e);
 	}
 	free(list);
+
+	printf("\nrecorded logins and del_user (issue 17): auth ok of the same user, unlogged "
+	       "(vp_auth_user) and logged (vp_auth_user_ex, auth_logging=1) from the address of the "
+	       "last login or from a new one each time, us [x crypt_r alone]; del_user us [x the "
+	       "physical limit with fsync]:\n\n");
+	printf("| users | crypt_r | unlogged | logged, same IP | logged, new IP | phys fsync "
+	       "| del_user |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < nlog; i++)
+		printf("%s\n", logrows[i]);
 
 	printf("\npeak memory of one call (VmHWM - VmRSS before, forked child):\n\n");
 	printf("| users | add_user | del_user | passwd | set_quota | phys limit | alias_get_all |\n");
