@@ -13,6 +13,8 @@
  *   add_user, passwd, set_quota, del_user     (x<k> users added on top of N)
  *   physical limit: copy vpasswd + tinycdb build, with and without fsync
  *   auth_user ok / unknown user (default, and auth_fast_unknown) / wrong pw
+ *   logins with and without auth_logging (lastauth, same address / a new one)
+ *   against crypt_r, call by call; del_user beside the physical limit, call by call
  *   crypt_r alone of the same stored hash (libxcrypt, crypt_data reused)
  *   alias_get_all (100 aliases in the domain)
  * Peak memory: each operation once more in a forked child, whose peak RSS
@@ -301,6 +303,10 @@ static double timed(op_fn fn, void *arg, int k0)
 	return median(v, reps) * 1e6;
 }
 
+/* How a login is recorded (issue 17): not at all, or with auth_logging from
+ * the address of the last login, or from a new address every time. */
+enum logmode { UNLOGGED = 0, LOGGED_SAME_IP, LOGGED_NEW_IP };
+
 /* The mean of 20 auth calls, microseconds. */
 static double auth_run(const char *user, const char *domain, const char *pw, int expect)
 {
@@ -344,6 +350,88 @@ static double auth_cost(const char *user, const char *domain, const char *pw, in
 	if (crypt_us)
 		*crypt_us = median(c, 9);
 	return median(a, 9);
+}
+
+/* One call of each, microseconds. */
+static double one_crypt(const char *pw, const char *hash)
+{
+	static struct crypt_data *d;
+	if (!d)
+		d = calloc(1, sizeof *d);
+	double t = now();
+	const char *h = crypt_r(pw, hash, d);
+	t = now() - t;
+	if (!h || strcmp(h, hash) != 0)
+		die("crypt_r", NULL);
+	return t * 1e6;
+}
+
+static double one_login(const char *user, const char *domain, enum logmode mode)
+{
+	static const char *const ips[2] = { "192.0.2.1", "198.51.100.22" };
+	static unsigned flip;
+	vp_config lc = cfg;
+	vp_error e;
+	lc.auth_logging = mode != UNLOGGED;
+	const char *ip = mode == LOGGED_NEW_IP ? ips[flip++ & 1] : ips[0];
+	double t = now();
+	int rc = vp_auth_user_ex(&lc, user, domain, "pw-bench2", VP_SERVICE_ANY, ip, NULL, &e);
+	t = now() - t;
+	if (rc != 0)
+		die("login", &e);
+	return t * 1e6;
+}
+
+/*
+ * The login costs of issue 17, call by call: crypt_r alone, an unlogged
+ * login, a logged one from the address of the last login (user same_user)
+ * and a logged one from a new address each time (new_user, so as not to
+ * change same_user's address), in a shuffled order in each of 151 rounds;
+ * the medians of each kind.  A load burst then hits all four alike.
+ */
+#define LOGIN_ROUNDS 151
+static void login_costs(const char *same_user, const char *new_user, const char *domain,
+                        const char *hash, double out[4])
+{
+	static double v[4][LOGIN_ROUNDS];
+	unsigned long long r = 17;
+	one_login(same_user, domain, LOGGED_SAME_IP); /* lastauth holds that address */
+	for (int i = 0; i < LOGIN_ROUNDS; i++) {
+		int order[4] = { 0, 1, 2, 3 };
+		for (int k = 3; k > 0; k--) {
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			int j = (int)((r >> 33) % (unsigned long long)(k + 1)), tmp = order[k];
+			order[k] = order[j];
+			order[j] = tmp;
+		}
+		for (int k = 0; k < 4; k++) {
+			switch (order[k]) {
+			case 0: v[0][i] = one_crypt("pw-bench2", hash); break;
+			case 1: v[1][i] = one_login(same_user, domain, UNLOGGED); break;
+			case 2: v[2][i] = one_login(same_user, domain, LOGGED_SAME_IP); break;
+			default: v[3][i] = one_login(new_user, domain, LOGGED_NEW_IP); break;
+			}
+		}
+	}
+	for (int k = 0; k < 4; k++)
+		out[k] = median(v[k], LOGIN_ROUNDS);
+}
+
+/* del_user k and the physical limit, one after the other, reps times: the
+ * medians of each (the limit measured beside the deletes it is compared to). */
+static void del_costs(ctx *c, double *del, double *phys)
+{
+	double d[1000], p[1000];
+	for (int k = 0; k < reps; k++) {
+		double t = now();
+		op_del(c, k);
+		d[k] = (now() - t) * 1e6;
+		t = now();
+		op_phys(c, 0);
+		p[k] = (now() - t) * 1e6;
+	}
+	*del = median(d, reps);
+	*phys = median(p, reps);
 }
 
 static void stored_hash(const char *domain, const char *user, char *out, size_t size)
@@ -421,8 +509,8 @@ int main(int argc, char **argv)
 	printf("| users | fill s | add_user | del_user | passwd | set_quota | phys fsync | phys no fsync "
 	       "| auth ok | auth unknown | auth unknown fast | auth bad pw | crypt_r | alias_get_all |\n");
 	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	char memrows[8][512];
-	int nmem = 0;
+	char memrows[8][512], logrows[8][512];
+	int nmem = 0, nlog = 0;
 
 	char *list = strdup(sizes);
 	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
@@ -470,10 +558,17 @@ int main(int argc, char **argv)
 		long m_phys = peak_kb(op_phys, &c, 0);
 		long m_aga = peak_kb(op_alias_all, &c, 0);
 
-		double del = timed(op_del, &c, 0);
+		double lg[4], del, phys_del;
+		login_costs("x000", "x001", domain, hash, lg);
+		del_costs(&c, &del, &phys_del);
+		if (nlog < 8)
+			snprintf(logrows[nlog++], sizeof logrows[0],
+			         "| %ld | %.0f | %.0f [%.3f] | %.0f [%.3f] | %.0f [%.3f] | %.0f | %.0f [%.2f] |", n,
+			         lg[0], lg[1], lg[1] / lg[0], lg[2], lg[2] / lg[0], lg[3], lg[3] / lg[0],
+			         phys_del, del, del / phys_del);
 		printf("| %ld | %.1f | %.0f [%.2f] | %.0f [%.2f] | %.0f [%.2f] | %.0f [%.2f] | %.0f | %.0f "
 		       "| %.0f [%.3f] | %.0f [%.3f] | %.1f | %.0f [%.3f] | %.0f | %.0f |\n",
-		       n, fill_s, add, add / phys, del, del / phys, passwd, passwd / phys, quota,
+		       n, fill_s, add, add / phys, del, del / phys_del, passwd, passwd / phys, quota,
 		       quota / phys, phys, phys_nf, auth_ok, r_ok, auth_unknown, r_unknown,
 		       auth_fast, auth_bad, r_bad, cr, aga);
 		fflush(stdout);
@@ -492,6 +587,18 @@ int main(int argc, char **argv)
 			vp_del_domain(&cfg, domain, &e);
 	}
 	free(list);
+
+	printf("\nrecorded logins and del_user (issue 17). Logins: medians of %d rounds, each "
+	       "one call of crypt_r alone, an unlogged login (vp_auth_user_ex, auth_logging=0), a "
+	       "logged one from the address of the last login and a logged one from a new address "
+	       "(another user), in shuffled order; us [x crypt_r]. del_user: median of %d calls, "
+	       "each followed by one of the physical limit with fsync; us [x that limit]:\n\n",
+	       LOGIN_ROUNDS, reps);
+	printf("| users | crypt_r | unlogged | logged, same IP | logged, new IP | phys fsync "
+	       "| del_user |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < nlog; i++)
+		printf("%s\n", logrows[i]);
 
 	printf("\npeak memory of one call (VmHWM - VmRSS before, forked child):\n\n");
 	printf("| users | add_user | del_user | passwd | set_quota | phys limit | alias_get_all |\n");

@@ -14,8 +14,9 @@
  * a wrong password never tells anything about the flags; and with
  * cfg->auth_logging a success rewrites <home>/lastauth with the client's IP
  * (the canonical text of an IPv4/IPv6 literal; anything else, or none, is
- * written as "0.0.0.0"), no newline, 0600, owned by the domain, replaced by
- * rename (not fsynced: see write_lastauth).
+ * written as "0.0.0.0"), no newline, 0600, owned by the domain: only its
+ * mtime is set when the address is the one it holds, else it is replaced
+ * by rename (not fsynced: see lastauth_at).
  * A lastauth that cannot be written does not fail the login (vchkpw does
  * not either), but a home that is not safely inside the domain does
  * (VA_UNSAFE_PATH, after the password matched): the directory field points
@@ -33,15 +34,19 @@
  *    greeting's RCPT answers), so hashing would only hand out free CPU.
  *  - A malformed user name (empty, too long, a byte vpopmail cannot store)
  *    is answered at once too: the rules are public, no mailbox is revealed.
- *  - An unknown user in a hosted domain pays one crypt over a fixed setting
- *    of the configured scheme at its default cost, like a wrong password,
- *    so the time does not tell which mailboxes exist (user enumeration).
+ *  - An unknown user in a hosted domain is checked against the stored hash
+ *    of a real user of that domain (the decoy, vp_decoy.c: picked from the
+ *    name by a keyed hash, the same user for the same name), so it costs
+ *    what a wrong password for a known user costs, whatever mix of schemes
+ *    and cost parameters the domain holds (an old tree of MD5 hashes under
+ *    a SHA-512 configuration included): the time does not tell which
+ *    mailboxes exist.  A domain with no user at all pays the configured
+ *    scheme's dummy crypt at its default cost, as its first user will.
  *    cfg->auth_fast_unknown drops that crypt (answer in microseconds) for
  *    sites where the mailbox list is not a secret or where the front end
  *    already rate-limits and answers uniformly.
- *  - An existing user with an empty stored hash also pays the dummy crypt.
- * A stored hash with a non-default cost takes what it takes, as it would
- * for any verification.
+ *  - An existing user with an empty stored hash pays the configured
+ *    scheme's dummy crypt (and so does a name whose decoy has one).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -89,15 +94,65 @@ static const struct {
 };
 
 /*
- * <home>/lastauth = the client address, best effort.  Replaced by rename, so
- * readers never see half a file, but not fsynced: it is a hint whose mtime
- * is what matters, vchkpw does not sync it either, and the two fsyncs of
- * vp_write_file_atomic cost ~10 ms per login on a plain disk.
+ * <home>/lastauth = text, in the home open as dfd, best effort.
+ *
+ * Most logins come from the address of the last one: then the content is
+ * already right and only the time (the mtime readers take) is set, with
+ * futimens on the file itself, opened without following a symlink and only
+ * when it is a plain 0600 file of the domain with one link (the rewrite
+ * below fixes anything else).  Its content is never touched, so a reader
+ * cannot see it empty or half written.
+ *
+ * A new address is a fresh file renamed over the old one: a reader sees
+ * the old address or the new one.  Rewriting in place (pwrite + ftruncate)
+ * would cost ~20 us instead of 0.2-0.9 ms here, but a reader can then see
+ * a mix of the two addresses or a prefix of the new one, so it is not done.
+ * Not fsynced: it is a hint whose mtime is what matters (vchkpw does not
+ * sync it either); a rename over an existing file on ext4 has its data
+ * allocated before the rename commits, which is most of that cost.
  */
+static void lastauth_at(const vp_config *cfg, const vp_domain_info *dom, int dfd,
+                        const char *text)
+{
+	char tmp[64], old[64];
+	size_t len = strlen(text);
+	/* O_NONBLOCK: a FIFO in its place must not hang the login. */
+	int fd = openat(dfd, "lastauth", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		struct stat st;
+		int same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+		           (st.st_mode & 07777) == 0600 &&
+		           (!cfg->chown_files || (st.st_uid == dom->uid && st.st_gid == dom->gid)) &&
+		           st.st_size == (off_t)len && len < sizeof old &&
+		           pread(fd, old, sizeof old, 0) == (ssize_t)len && memcmp(old, text, len) == 0;
+		const struct timespec t[2] = { { 0, UTIME_OMIT }, { 0, UTIME_NOW } };
+		if (same && futimens(fd, t) == 0) {
+			close(fd);
+			return;
+		}
+		close(fd);
+	}
+	unsigned long r = 0;
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = (unsigned long)(uintptr_t)&r ^ (unsigned long)time(NULL);
+	snprintf(tmp, sizeof tmp, "lastauth.%ld.%lx.tmp", (long)getpid(), r);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	int ok = write(fd, text, len) == (ssize_t)len && fchmod(fd, 0600) == 0 &&
+	         (!cfg->chown_files || fchown(fd, dom->uid, dom->gid) == 0);
+	if (close(fd) != 0)
+		ok = 0;
+	if (!ok || renameat(dfd, tmp, dfd, "lastauth") != 0)
+		unlinkat(dfd, tmp, 0);
+}
+
+/* <home>/lastauth = the client address (canonical text, "0.0.0.0" for none
+ * or anything that is not an IP literal); dfd: the home, reached safely. */
 static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, int dfd,
                            const char *remote_ip)
 {
-	char text[INET6_ADDRSTRLEN + 1] = "0.0.0.0", tmp[64];
+	char text[INET6_ADDRSTRLEN + 1] = "0.0.0.0";
 	unsigned char addr[sizeof(struct in6_addr)];
 	if (remote_ip && strlen(remote_ip) < sizeof text) {
 		if (inet_pton(AF_INET, remote_ip, addr) == 1)
@@ -105,20 +160,7 @@ static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, int 
 		else if (inet_pton(AF_INET6, remote_ip, addr) == 1)
 			inet_ntop(AF_INET6, addr, text, sizeof text);
 	}
-	unsigned long r = 0;
-	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
-		r = (unsigned long)(uintptr_t)&r ^ (unsigned long)time(NULL);
-	snprintf(tmp, sizeof tmp, "lastauth.%ld.%lx.tmp", (long)getpid(), r);
-	int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	size_t len = strlen(text);
-	int ok = write(fd, text, len) == (ssize_t)len && fchmod(fd, 0600) == 0 &&
-	         (!cfg->chown_files || fchown(fd, dom->uid, dom->gid) == 0);
-	if (close(fd) != 0)
-		ok = 0;
-	if (!ok || renameat(dfd, tmp, dfd, "lastauth") != 0)
-		unlinkat(dfd, tmp, 0);
+	lastauth_at(cfg, dom, dfd, text);
 }
 
 /* The home of e for its lastauth: an fd, -1 when there is none to write to
@@ -133,6 +175,17 @@ static int lastauth_home(const vp_config *cfg, const vp_domain_info *dom, const 
 		return fd;
 	vp_error_clear(err);
 	return -1;
+}
+
+/* What a wrong password costs for a user holding `stored`: an empty hash
+ * never matches but pays the configured scheme's dummy crypt. */
+static int check_password(enum vp_hash_scheme scheme, const char *password, const char *stored)
+{
+	if (stored[0] == '\0') {
+		vp_password_burn(scheme, password);
+		return 0;
+	}
+	return vp_password_verify(password, stored);
 }
 
 static int auth_common(const vp_config *cfg, const char *user, const char *domain,
@@ -163,20 +216,24 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 		return vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname);
 	if (lower_name(user, uname, VP_MAX_PW_NAME) != 0)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, NULL);
-	rc = vp_vpw_get(cfg, &dom, uname, &e, err);
-	if (rc < 0)
+	/* Known or not, the same reads and one verification of a real user's
+	 * hash (the decoy for an unknown name), so that even a cheap scheme
+	 * (DES: a few us) does not show the difference in I/O. */
+	char decoy[VP_HASH_BUF] = "";
+	rc = vp_vpw_auth_get(cfg, &dom, uname, &e, cfg->auth_fast_unknown ? NULL : decoy,
+	                     sizeof decoy, err);
+	if (rc < 0) {
+		explicit_bzero(decoy, sizeof decoy);
 		return rc;
-	if (rc == 0) {
-		if (!cfg->auth_fast_unknown)
-			vp_password_burn(scheme, password);
-		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 	}
-	int ok;
-	if (e.passwd[0] == '\0') {
-		vp_password_burn(scheme, password);
-		ok = 0; /* an empty hash never matches */
-	} else {
-		ok = vp_password_verify(password, e.passwd);
+	int found = rc;
+	if (!found && cfg->auth_fast_unknown)
+		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
+	int ok = check_password(scheme, password, found ? e.passwd : decoy);
+	explicit_bzero(decoy, sizeof decoy);
+	if (!found) {
+		explicit_bzero(&e, sizeof e);
+		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 	}
 	if (!ok) {
 		explicit_bzero(&e, sizeof e);

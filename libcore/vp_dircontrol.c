@@ -194,12 +194,14 @@ static int load(const char *path, vp_dir_control *dc, int *existed, vp_error *er
 }
 
 static int store(const vp_config *cfg, const char *path, const vp_dir_control *dc, uid_t uid,
-                 gid_t gid, vp_error *err)
+                 gid_t gid, int dirsync, vp_error *err)
 {
 	char buf[256];
 	size_t n = vp_dirc_format(dc, buf, sizeof buf);
 	if (n == 0)
 		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+	if (!dirsync)
+		return vp_write_file_deferred(cfg, path, buf, n, 0600, uid, gid, cfg->chown_files, err);
 	return vp_write_file_atomic(cfg, path, buf, n, 0600, uid, gid, cfg->chown_files, err);
 }
 
@@ -214,14 +216,15 @@ int vp_dirc_next(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
 	vp_dirc_inc(&dc);
 	if (strlen(dc.bucket) >= size)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	rc = store(cfg, path, &dc, uid, gid, err);
+	rc = store(cfg, path, &dc, uid, gid, 1, err);
 	if (rc != 0)
 		return rc;
 	strcpy(bucket_out, dc.bucket);
 	return 0;
 }
 
-int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_error *err)
+static int dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, int dirsync,
+               vp_error *err)
 {
 	vp_dir_control dc;
 	int existed;
@@ -230,5 +233,16 @@ int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp
 		return rc;
 	if (dc.cur_users > 0)
 		dc.cur_users--;
-	return store(cfg, path, &dc, uid, gid, err);
+	return store(cfg, path, &dc, uid, gid, dirsync, err);
+}
+
+int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_error *err)
+{
+	return dec(cfg, path, uid, gid, 1, err);
+}
+
+int vp_dirc_dec_deferred(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
+                         vp_error *err)
+{
+	return dec(cfg, path, uid, gid, 0, err);
 }

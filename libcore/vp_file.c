@@ -34,6 +34,10 @@
  * which the vpopmail user cannot swap) the components are opened following
  * symlinks, as distributions lay that tree out; writes there still happen
  * in the one directory descriptor.
+ *
+ * A caller that renames several files into one directory may defer the
+ * directory fsync (the _deferred calls) and make all the renames durable
+ * with one vp_fsync_dir before it returns.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* statx */
@@ -508,7 +512,17 @@ void vp_atomic_abort(vp_atomic *a)
 	}
 }
 
-int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+int vp_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync, vp_error *err)
 {
 	int rc = 0;
 	if (vp_atomic_flush(a) != 0) {
@@ -530,7 +544,8 @@ int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error 
 	} else if (renameat(a->dirfd, vp_path_base(a->tmp), a->dirfd, vp_path_base(a->path)) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot rename to", a->path);
 	} else {
-		fsync(a->dirfd);
+		if (dirsync)
+			fsync(a->dirfd);
 		close(a->dirfd);
 		a->dirfd = -1;
 		return 0;
@@ -539,6 +554,11 @@ int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error 
 	close(a->dirfd);
 	a->dirfd = -1;
 	return rc;
+}
+
+int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
+	return commit(a, uid, gid, chown_it, 1, err);
 }
 
 /* name in dirfd (AT_FDCWD and the path itself for vp_read_file). */
@@ -616,8 +636,8 @@ int vp_read_file_at(int dirfd, const char *path, char **data, size_t *len, size_
 	return read_file_at(dirfd, vp_path_base(path), path, data, len, max, err);
 }
 
-int vp_write_file_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
-                     uid_t uid, gid_t gid, int chown_it, vp_error *err)
+static int write_file_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+                         uid_t uid, gid_t gid, int chown_it, int dirsync, vp_error *err)
 {
 	vp_atomic a;
 	int rc = vp_atomic_open_at(&a, dirfd, path, mode, err);
@@ -626,18 +646,37 @@ int vp_write_file_at(int dirfd, const char *path, const char *data, size_t len, 
 	if (vp_atomic_write(&a, data, len) != 0) {
 		/* commit reports the saved errno and removes the temp file */
 	}
-	return vp_atomic_commit(&a, uid, gid, chown_it, err);
+	return commit(&a, uid, gid, chown_it, dirsync, err);
+}
+
+int vp_write_file_at(int dirfd, const char *path, const char *data, size_t len, mode_t mode,
+                     uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
+	return write_file_at(dirfd, path, data, len, mode, uid, gid, chown_it, 1, err);
+}
+
+static int write_file_walked(const vp_config *cfg, const char *path, const char *data, size_t len,
+                             mode_t mode, uid_t uid, gid_t gid, int chown_it, int dirsync,
+                             vp_error *err)
+{
+	int dfd = vp_parent_open(cfg, path, err);
+	if (dfd < 0)
+		return dfd;
+	int rc = write_file_at(dfd, path, data, len, mode, uid, gid, chown_it, dirsync, err);
+	close(dfd);
+	return rc;
 }
 
 int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *data, size_t len,
                          mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
 {
-	int dfd = vp_parent_open(cfg, path, err);
-	if (dfd < 0)
-		return dfd;
-	int rc = vp_write_file_at(dfd, path, data, len, mode, uid, gid, chown_it, err);
-	close(dfd);
-	return rc;
+	return write_file_walked(cfg, path, data, len, mode, uid, gid, chown_it, 1, err);
+}
+
+int vp_write_file_deferred(const vp_config *cfg, const char *path, const char *data, size_t len,
+                           mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
+{
+	return write_file_walked(cfg, path, data, len, mode, uid, gid, chown_it, 0, err);
 }
 
 /* ---- removal ---- */

@@ -24,8 +24,8 @@ int vp_password_hash(enum vp_hash_scheme scheme, const char *password, char *out
 int vp_password_verify(const char *password, const char *stored);
 
 /* Spend the time a verification against a hash of `scheme` takes (with the
- * default cost), and throw the result away: used when there is no user, so
- * that a caller cannot tell "no such user" from "wrong password" by timing. */
+ * default cost), and throw the result away: used for an empty stored hash
+ * and for an unknown name in a domain without users (vp_auth.c). */
 void vp_password_burn(enum vp_hash_scheme scheme, const char *password);
 
 /* The dummy setting used by vp_password_burn (exposed for the tests). */

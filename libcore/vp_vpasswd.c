@@ -333,23 +333,44 @@ static int fail_change(vp_error *err, const vp_vpw_change *c, size_t *failed, in
 	return vp_fail(err, code, "%s", c->name);
 }
 
-int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
-                  const char *name, const char *line, size_t linelen, vp_error *err)
+static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
+                 size_t n, size_t *failed, int dirsync, vp_error *err);
+
+static int update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
+                  const char *name, const char *line, size_t linelen, int dirsync, vp_error *err)
 {
 	if (op == VP_VPW_REBUILD)
-		return vp_vpw_merge(cfg, dom, NULL, 0, NULL, err);
+		return merge(cfg, dom, NULL, 0, NULL, dirsync, err);
 	if (!name || !name[0])
 		return vp_fail(err, VA_ILLEGAL_USERNAME, NULL);
 	vp_vpw_change c = { name, op, line, linelen, 0 };
-	int rc = vp_vpw_merge(cfg, dom, &c, 1, NULL, err);
+	int rc = merge(cfg, dom, &c, 1, NULL, dirsync, err);
 	/* The single calls keep their historical messages (no name). */
 	if (rc == VA_USERNAME_EXISTS || rc == VA_USER_DOES_NOT_EXIST)
 		vp_fail(err, rc, NULL);
 	return rc;
 }
 
+int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
+                  const char *name, const char *line, size_t linelen, vp_error *err)
+{
+	return update(cfg, dom, op, name, line, linelen, 1, err);
+}
+
+int vp_vpw_update_deferred(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
+                           const char *name, const char *line, size_t linelen, vp_error *err)
+{
+	return update(cfg, dom, op, name, line, linelen, 0, err);
+}
+
 int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
                  size_t n, size_t *failed, vp_error *err)
+{
+	return merge(cfg, dom, ch, n, failed, 1, err);
+}
+
+static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
+                 size_t n, size_t *failed, int dirsync, vp_error *err)
 {
 	char txtpath[4096], cdbpath[4096];
 	int rc = 0, cdb_started = 0, txt_open = 0, cdb_open = 0, dfd = -1;
@@ -572,8 +593,10 @@ int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 		j->cdbf.fd = -1;
 		vp_atomic_abort(&j->cdbf);
 	}
-	/* One directory fsync makes both renames durable. */
-	fsync(dfd);
+	/* One directory fsync makes both renames durable (the caller's, when
+	 * it renames more files there first). */
+	if (dirsync)
+		fsync(dfd);
 
 out:
 	if (cdb_started)

@@ -33,6 +33,10 @@ int vp_vpw_lock(const vp_config *cfg, const vp_domain_info *dom, vp_lock *lock, 
  * name) are dropped; an unterminated last line gets its '\n'. */
 int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                   const char *name, const char *line, size_t linelen, vp_error *err);
+/* The same, leaving the domain directory's fsync (which makes the renames
+ * durable) to the caller: vp_fsync_dir(dom->dir) before it returns. */
+int vp_vpw_update_deferred(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
+                           const char *name, const char *line, size_t linelen, vp_error *err);
 
 /* Many changes in one rewrite.  changes are sorted by name (strcmp) with
  * unique names; index is the caller's number for the change, reported in
@@ -72,6 +76,19 @@ int vp_vpw_get(const vp_config *cfg, const vp_domain_info *dom, const char *name
                vp_user_entry *out, vp_error *err);
 int vp_vpw_get_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
                       vp_user_entry *out, vp_error *err);
+
+/* The decoy for an auth of `name` (vp_decoy.c): the stored hash (field 2,
+ * "{X}" prefix and all, possibly "") of a real user of the domain, chosen
+ * from name by a keyed hash, read from vpasswd.cdb in a few small reads.
+ * 1 with passwd filled, 0 when the domain has no user (or no readable cdb). */
+int vp_vpw_decoy(const vp_domain_info *dom, const char *name, char *passwd, size_t size);
+
+/* vp_vpw_get for an authentication: 1 found / 0 not / <0 VA code, as it.
+ * With decoy (not NULL), a missing name also fills decoy as vp_vpw_decoy
+ * does ("" when there is none), and a found name and a missing one read the
+ * same amount of the cdb (vp_decoy.c). */
+int vp_vpw_auth_get(const vp_config *cfg, const vp_domain_info *dom, const char *name,
+                    vp_user_entry *out, char *decoy, size_t dsize, vp_error *err);
 
 /* One user's read-modify-write, under the lock the caller holds: look the
  * line up (missing: VA_USER_DOES_NOT_EXIST), let edit change the entry (it

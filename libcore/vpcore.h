@@ -296,6 +296,11 @@ int vp_unlink_walked(const vp_config *cfg, const char *path);
 /* A VA_BAD_DIR from vp_dir_open & co. re-coded as code (the detail kept); any
  * other rc (VA_UNSAFE_PATH above all) is returned as it is. */
 int vp_dir_fail_as(vp_error *err, int rc, int code);
+/* As vp_write_file_atomic without the directory fsync: the caller renames
+ * more files into that directory and calls vp_fsync_dir once for all. */
+int vp_write_file_deferred(const vp_config *cfg, const char *path, const char *data, size_t len,
+                           mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err);
+int vp_fsync_dir(const char *dir);  /* 0 / -1 */
 /* Recursively remove path, which must lie strictly inside `inside` (no symlink is followed). */
 int vp_remove_tree(const char *inside, const char *path, vp_error *err);
 int vp_path_join(char *dst, size_t size, const char *a, const char *b);
@@ -320,6 +325,9 @@ void vp_dirc_inc(vp_dir_control *dc);  /* advance for one new entry */
 int vp_dirc_next(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
                  char *bucket_out, size_t size, vp_error *err);
 int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_error *err);
+/* vp_dirc_dec leaving the directory fsync to the caller (vp_fsync_dir). */
+int vp_dirc_dec_deferred(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
+                         vp_error *err);
 
 /* ---- qmail files (vp_qmail.c) ---- */
 typedef struct vp_domain_info {
