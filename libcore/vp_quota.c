@@ -448,18 +448,20 @@ static void usage_quota_limits(const char *q, long long *bl, long long *cl, char
 #define MAILDIRSIZE_MAX_BYTES 5120 /* vpopmail rebuilds at this size (spec 9.3) */
 #define MAILDIRSIZE_MAX_AGE 900    /* or when older than 15 minutes */
 
-/* 1 when maildirsize in md is usable for want (bytes/count filled), 0 when it
- * must be rebuilt (missing, stale, unparsable, another quota, negative). */
-static int maildirsize_fresh(int md, const char *want, long long *bytes, long long *count)
+/* 1 when maildirsize in md is usable (bytes/count filled), 0 when it must be
+ * rebuilt (missing, unparsable, negative; with want: naming another quota;
+ * with check_age: stale, as vpopmail's rules in the header say). */
+static int maildirsize_load(int md, const char *want, int check_age, long long *bytes,
+                            long long *count)
 {
 	char data[MAILDIRSIZE_MAX_BYTES], quota[256];
 	int fd = openat(md, "maildirsize", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	struct stat st;
-	time_t now = time(NULL);
+	time_t now = check_age ? time(NULL) : 0;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size >= MAILDIRSIZE_MAX_BYTES ||
-	    st.st_mtime + MAILDIRSIZE_MAX_AGE < now) {
+	    (check_age && st.st_mtime + MAILDIRSIZE_MAX_AGE < now)) {
 		close(fd);
 		return 0;
 	}
@@ -483,7 +485,37 @@ static int maildirsize_fresh(int md, const char *want, long long *bytes, long lo
 	close(fd);
 	if (vp_maildirsize_parse(data, n, quota, sizeof quota, bytes, count) != 0)
 		return 0;
-	return strcmp(quota, want) == 0 && *bytes >= 0 && *count >= 0;
+	return (!want || strcmp(quota, want) == 0) && *bytes >= 0 && *count >= 0;
+}
+
+static int maildirsize_fresh(int md, const char *want, long long *bytes, long long *count)
+{
+	return maildirsize_load(md, want, 1, bytes, count);
+}
+
+int vp_home_usage(const char *home, int exact, unsigned long long *bytes,
+                  unsigned long long *count, int *scanned)
+{
+	char path[4096];
+	*bytes = *count = 0;
+	*scanned = 0;
+	if (!home || !home[0])
+		return 0;
+	int md = open_maildir(home, path, sizeof path, NULL);
+	if (md == -1)
+		return 0;
+	if (md < 0)
+		return md;
+	long long b, c;
+	if (!exact && maildirsize_load(md, NULL, 0, &b, &c)) {
+		*bytes = (unsigned long long)b;
+		*count = (unsigned long long)c;
+	} else {
+		vp_maildir_usage(md, bytes, count);
+		*scanned = 1;
+	}
+	close(md);
+	return 0;
 }
 
 int vp_get_quota_usage(const vp_config *cfg, const char *user, const char *domain,

@@ -601,6 +601,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
 	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
 		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
+	if ((rc = vp_policy_check(cfg, password, err)) != 0)
+		return rc;
 	if ((rc = vp_user_normalize(user, ul, uname, err)) != 0)
 		return rc;
 	/* An alias domain resolves to its real domain: the user goes there. */
@@ -609,6 +611,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
 		return rc;
 	if ((rc = vp_limits_initial_quota(&lim, initq, sizeof initq, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_enforce_quota(cfg, &lim, initq, sizeof initq, 1, err)) != 0)
 		return rc;
 
 	e = calloc(1, sizeof *e);
@@ -627,6 +631,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		rc = vp_fail(err, VA_USERNAME_EXISTS, "%s@%s", uname, dom.realdomain);
 		goto out;
 	}
+	if ((rc = vp_limits_enforce_mailboxes(cfg, &dom, &lim, 1, err)) != 0)
+		goto out;
 	const char *bucket = sl.bucket;
 	if ((rc = take_slot(cfg, &dom, &sl, err)) != 0)
 		goto out;
@@ -920,6 +926,8 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 		return vp_fail(err, VA_PWSTR_LENGTH, NULL);
 	if (cfg->clear_passwords && (strchr(password, ':') || has_crlf(password)))
 		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
+	if ((rc = vp_policy_check(cfg, password, err)) != 0)
+		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
@@ -967,6 +975,8 @@ int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, con
 	if ((rc = vp_quota_normalize(quota, q, sizeof q, err)) != 0)
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_enforce_user_quota(cfg, &dom, q, sizeof q, err)) != 0)
 		return rc;
 
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
