@@ -21,6 +21,8 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	bool auth_logging;            /* vpopmail.auth_logging: a successful auth writes lastauth */
 	bool auth_fast_unknown;       /* vpopmail.auth_fast_unknown */
 	bool allow_host_domains;      /* vpopmail.allow_host_domains: control/me, locals may be domains */
+	bool enforce_limits;          /* vpopmail.enforce_limits: the site's default */
+	int enforce_override;         /* vpopmail_enforce_limits() for this request: -1 none, 0, 1 */
 	bool ids_resolved;            /* uid/gid looked up once: the settings are PHP_INI_SYSTEM */
 	int ids_error;                /* 0, or 1 (uid) / 2 (gid) naming the setting that failed */
 	zend_long uid_value;

@@ -324,10 +324,12 @@ int vp_limits_enforce_quota(const vp_config *cfg, const vp_limits *lim, char *qu
 	int count_over = cc && c >= 0 && (unsigned long long)c > cc;
 	if (!is_default) {
 		/* what the caller asked for must fit; a part left out gets the cap */
+		if (b < 0 && c < 0 && cb)
+			return vp_fail(err, VA_QUOTA_OVER_DOMAIN, "NOQUOTA, but the domain quota is %llu MB",
+			               lim->quota_mb);
 		if (b < 0 && c < 0)
-			return vp_fail(err, VA_QUOTA_OVER_DOMAIN, "no quota asked for, but the domain's "
-			               "is %llu MB and %llu messages (0: none)", lim->quota_mb,
-			               lim->maxmsgcount);
+			return vp_fail(err, VA_QUOTA_OVER_DOMAIN, "NOQUOTA, but the domain allows %llu "
+			               "messages (maxmsgcount)", lim->maxmsgcount);
 		if (bytes_over)
 			return vp_fail(err, VA_QUOTA_OVER_DOMAIN, "%s is more than the domain quota of "
 			               "%llu MB", quota, lim->quota_mb);
