@@ -14,8 +14,12 @@
  * applies to.
  *
  * Disk: the sum over vpasswd of each mailbox's Maildir++ usage, read as
- * vp_home_usage does (maildirsize when present, else a scan).  No lock, no
- * write: a report must not rebuild 100k maildirsize files.
+ * vp_home_usage does: the maildirsize of a mailbox with a quota (what
+ * vdelivermail enforces; trusted whatever its age), a scan of the Maildir for
+ * one without (vpopmail removes its maildirsize) or when it has none.  No
+ * lock, no write: a report must not rebuild 100k maildirsize files.  The
+ * mailboxes are visited by a few threads (the Maildir reads are many small
+ * independent waits).
  *
  * Enforcement (each check a no-op unless cfg->enforce_limits):
  *  - a new mailbox past maxpopaccounts, a new alias past maxaliases, one more
@@ -37,6 +41,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,43 +173,109 @@ static int home_and_quota(const char *l, size_t ll, char *home, size_t hsize, ch
 
 #define USAGE_CHUNK (256 * 1024)
 #define USAGE_MAX_LINE 4096
+#define USAGE_MAX_THREADS 8
 
-static void usage_entry(vp_domain_usage *out, int flags, const char *home, const char *quota)
+/* What one thread adds up over its share of a chunk's lines. */
+typedef struct usage_part {
+	const vp_domain_usage *out;           /* read-only here */
+	int flags;
+	const char *const *lines;             /* a chunk's complete lines */
+	const size_t *lens;
+	size_t start, n, stride;
+	unsigned long long bytes, messages, allocated;
+	unsigned long unlimited, scanned;
+} usage_part;
+
+static void usage_entry(usage_part *p, const char *home, const char *quota)
 {
 	long long qb = -1, qc = -1;
 	if (vp_quota_parse(quota, &qb, &qc) != 0)
 		qb = -1;
 	if (qb >= 0)
-		out->quota_allocated += (unsigned long long)qb;
+		p->allocated += (unsigned long long)qb;
 	else
-		out->unlimited++;
-	if (flags & VP_USAGE_NO_DISK)
+		p->unlimited++;
+	if (p->flags & VP_USAGE_NO_DISK)
 		return;
 	unsigned long long b = 0, c = 0;
 	int scanned = 0;
 	/* a Maildir that cannot be opened counts as empty: one bad mailbox must
 	 * not take the overview down */
-	if (vp_home_usage(home, (flags & VP_USAGE_EXACT) != 0, &b, &c, &scanned) == 0) {
-		out->bytes += b;
-		out->messages += c;
-		out->scanned += (unsigned long)scanned;
+	/* maildirsize only for a mailbox with a quota: the MDA keeps that one up
+	 * to date; for NOQUOTA vpopmail removes it, and one left over is stale */
+	int exact = (p->flags & VP_USAGE_EXACT) || (qb < 0 && qc < 0);
+	if (vp_home_usage(home, exact, &b, &c, &scanned) == 0) {
+		p->bytes += b;
+		p->messages += c;
+		p->scanned += (unsigned long)scanned;
 	}
 }
 
-/* Stream <dir>/vpasswd through a fixed buffer. */
+static void *usage_worker(void *arg)
+{
+	usage_part *p = arg;
+	char home[VP_MAX_PW_DIR + 256], quota[VP_MAX_PW_QUOTA + 64];
+	for (size_t i = p->start; i < p->n; i += p->stride)
+		if (home_and_quota(p->lines[i], p->lens[i], home, sizeof home, quota, sizeof quota) == 0)
+			usage_entry(p, home, quota);
+	return NULL;
+}
+
+/* One chunk's lines over up to `threads` threads (the Maildirs are many
+ * small independent reads: the wait for each one overlaps), summed into out. */
+static void usage_lines(vp_domain_usage *out, int flags, const char *const *lines,
+                        const size_t *lens, size_t n, size_t threads)
+{
+	usage_part parts[USAGE_MAX_THREADS];
+	pthread_t tid[USAGE_MAX_THREADS];
+	int started[USAGE_MAX_THREADS] = { 0 };
+	if (threads > n / 32 + 1)
+		threads = n / 32 + 1; /* a thread is not worth it for a few mailboxes */
+	for (size_t t = 0; t < threads; t++)
+		parts[t] = (usage_part){ out, flags, lines, lens, t, n, threads, 0, 0, 0, 0, 0 };
+	for (size_t t = 1; t < threads; t++)
+		started[t] = pthread_create(&tid[t], NULL, usage_worker, &parts[t]) == 0;
+	usage_worker(&parts[0]);
+	for (size_t t = 1; t < threads; t++) {
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			usage_worker(&parts[t]); /* could not start: its share here */
+	}
+	for (size_t t = 0; t < threads; t++) {
+		out->bytes += parts[t].bytes;
+		out->messages += parts[t].messages;
+		out->quota_allocated += parts[t].allocated;
+		out->unlimited += parts[t].unlimited;
+		out->scanned += parts[t].scanned;
+	}
+}
+
+/* Stream <dir>/vpasswd through a fixed buffer, a chunk of lines at a time. */
 static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *out, vp_error *err)
 {
-	char path[4096], home[VP_MAX_PW_DIR + 256], quota[VP_MAX_PW_QUOTA + 64];
+	char path[4096];
 	if (vp_path_join(path, sizeof path, dom->dir, "vpasswd") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_NO_AUTH_CONNECTION, "cannot open", path);
+	/* a line is at least 14 bytes ("a:b:1:0:g:/h:q"): the span arrays are bounded */
+	size_t maxlines = USAGE_CHUNK / 14 + 2;
 	char *buf = malloc(USAGE_CHUNK);
-	if (!buf) {
+	const char **lines = malloc(maxlines * sizeof *lines);
+	size_t *lens = malloc(maxlines * sizeof *lens);
+	if (!buf || !lines || !lens) {
+		free(buf);
+		free(lines);
+		free(lens);
 		close(fd);
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
+	long cpus = (flags & VP_USAGE_NO_DISK) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)cpus : 1;
+	if (threads > USAGE_MAX_THREADS)
+		threads = USAGE_MAX_THREADS;
 	size_t have = 0;
 	int skipping = 0, rc = 0;
 	for (;;) {
@@ -216,20 +287,22 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 			break;
 		}
 		have += (size_t)r;
-		size_t pos = 0;
+		size_t pos = 0, n = 0;
 		for (;;) {
 			char *nl = memchr(buf + pos, '\n', have - pos);
 			if (!nl && r > 0)
 				break;
 			size_t end = nl ? (size_t)(nl - buf) : have;
-			if (end > pos && !skipping && end - pos <= USAGE_MAX_LINE &&
-			    home_and_quota(buf + pos, end - pos, home, sizeof home, quota, sizeof quota) == 0)
-				usage_entry(out, flags, home, quota);
+			if (end > pos && !skipping && end - pos <= USAGE_MAX_LINE && n < maxlines) {
+				lines[n] = buf + pos;
+				lens[n++] = end - pos;
+			}
 			skipping = 0;
 			pos = end + (nl ? 1 : 0);
 			if (!nl)
 				break;
 		}
+		usage_lines(out, flags, lines, lens, n, threads);
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		if (r == 0)
@@ -241,6 +314,8 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 	}
 	explicit_bzero(buf, USAGE_CHUNK);
 	free(buf);
+	free(lines);
+	free(lens);
 	close(fd);
 	return rc;
 }

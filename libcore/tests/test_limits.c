@@ -463,9 +463,11 @@ TEST(usage_counts)
 	put(p, "1700000000.2.host,S=700", "x");
 	snprintf(p, sizeof p, "%s/ben/Maildir/maildirsize", dd);
 	write_text(p, "20971520S,100C\n0 0\n");
-	/* cid: no quota, no maildirsize: scanned */
+	/* cid: no quota: scanned, a maildirsize left over from a quota ignored */
 	snprintf(p, sizeof p, "%s/cid/Maildir/cur", dd);
 	put(p, "1700000000.3.host,S=4000:2,S", "x");
+	snprintf(p, sizeof p, "%s/cid/Maildir/maildirsize", dd);
+	write_text(p, "1000000S\n99999 99\n");
 	/* aliases of every kind */
 	put(dd, ".qmail-sales", "&a@remote.test\n&b@remote.test\n");
 	put(dd, ".qmail-info", "&c@remote.test\n");
@@ -504,11 +506,38 @@ TEST(usage_counts)
 	CHECK_EQ_INT(u.bytes, 0);
 	CHECK_EQ_INT(u.mailboxes, 4);
 	CHECK_EQ_INT(u.forwards, 3);
+	/* more mailboxes than one thread takes: the same sums */
+	vp_batch *b;
+	OK(vp_batch_begin(c, "example.com", &b, E));
+	for (int i = 0; i < 150; i++) {
+		char n[32];
+		snprintf(n, sizeof n, "m%03d", i);
+		OK(vp_batch_add_user(b, n, "pw1", NULL, 0, i % 2 ? "1M" : NULL, E));
+	}
+	OK(vp_batch_commit(b, NULL, E));
+	/* one message each: counted for the NOQUOTA ones (scanned), not for
+	 * those with a quota (their maildirsize, written at the add, says 0) */
+	for (int i = 0; i < 150; i++) {
+		char n[32], name[64];
+		vp_user_entry ue;
+		snprintf(n, sizeof n, "m%03d", i);
+		CHECK_EQ_INT(vp_get_user(c, n, "example.com", &ue, NULL, &e), 1);
+		snprintf(p, sizeof p, "%s/Maildir/new", ue.dir);
+		snprintf(name, sizeof name, "1700000000.%d.host,S=%d", i, i + 1);
+		put(p, name, "x");
+	}
+	OK(vp_domain_usage_get(c, "example.com", 0, &u, E));
+	CHECK_EQ_INT(u.mailboxes, 154);
+	CHECK_EQ_INT(u.bytes, 3000 + 0 + 4000 + 75 * 75);
+	CHECK_EQ_INT(u.messages, 3 + 75);
+	CHECK_EQ_INT(u.quota_allocated, 10485760 + 20971520 + 75 * 1048576ULL);
+	CHECK_EQ_INT(u.unlimited, 2 + 75);
+	CHECK_EQ_INT(u.scanned, 2 + 75);
 	/* a mailbox whose Maildir is gone counts as empty */
 	snprintf(p, sizeof p, "%s/cid/Maildir", dd);
 	vp_remove_tree(dd, p, &e);
 	OK(vp_domain_usage_get(c, "example.com", 0, &u, E));
-	CHECK_EQ_INT(u.bytes, 3000);
+	CHECK_EQ_INT(u.bytes, 3000 + 75 * 75);
 	CHECK_EQ_INT(vp_domain_usage_get(c, "nowhere.test", 0, &u, &e), VA_DOMAIN_DOES_NOT_EXIST);
 	CHECK_EQ_INT(vp_domain_usage_get(c, "example.com", 0, NULL, &e), VA_NULL_POINTER);
 	sandbox_free(&s);
