@@ -1348,15 +1348,16 @@ static zend_long clamp_ull(unsigned long long v)
 PHP_FUNCTION(vpopmail_domain_usage)
 {
 	zend_string *domain;
-	bool exact = false;
+	bool exact = false, disk_usage = true;
 	vp_domain_usage *u;
 	vp_config cfg;
 	vp_error err;
 
-	ZEND_PARSE_PARAMETERS_START(1, 2)
+	ZEND_PARSE_PARAMETERS_START(1, 3)
 		Z_PARAM_STR(domain)
 		Z_PARAM_OPTIONAL
 		Z_PARAM_BOOL(exact)
+		Z_PARAM_BOOL(disk_usage)
 	ZEND_PARSE_PARAMETERS_END();
 	CHECK_STR(domain, 1);
 	clear_error();
@@ -1365,7 +1366,8 @@ PHP_FUNCTION(vpopmail_domain_usage)
 		RETURN_FALSE;
 	}
 	u = emalloc(sizeof *u);
-	if (vp_domain_usage_get(&cfg, ZSTR_VAL(domain), exact ? VP_USAGE_EXACT : 0, u, &err) != 0) {
+	int flags = (exact ? VP_USAGE_EXACT : 0) | (disk_usage ? 0 : VP_USAGE_NO_DISK);
+	if (vp_domain_usage_get(&cfg, ZSTR_VAL(domain), flags, u, &err) != 0) {
 		efree(u);
 		warn_error(&err);
 		RETURN_FALSE;
@@ -1381,8 +1383,13 @@ PHP_FUNCTION(vpopmail_domain_usage)
 	usage_pair(return_value, "mailinglists", u->mailinglists, l->max_mailinglists);
 	add_assoc_long(return_value, "blackholes", (zend_long)u->blackholes);
 	array_init(&disk);
-	add_assoc_long(&disk, "bytes", clamp_ull(u->bytes));
-	add_assoc_long(&disk, "messages", clamp_ull(u->messages));
+	if (disk_usage) {
+		add_assoc_long(&disk, "bytes", clamp_ull(u->bytes));
+		add_assoc_long(&disk, "messages", clamp_ull(u->messages));
+	} else { /* not measured */
+		add_assoc_null(&disk, "bytes");
+		add_assoc_null(&disk, "messages");
+	}
 	if (l->quota_mb > 0)
 		add_assoc_long(&disk, "quota_bytes", clamp_ull(l->quota_mb > (unsigned long long)ZEND_LONG_MAX / 1048576
 		                                                   ? (unsigned long long)ZEND_LONG_MAX
@@ -1395,7 +1402,10 @@ PHP_FUNCTION(vpopmail_domain_usage)
 		add_assoc_null(&disk, "quota_messages");
 	add_assoc_long(&disk, "allocated_bytes", clamp_ull(u->quota_allocated));
 	add_assoc_long(&disk, "unlimited_mailboxes", (zend_long)u->unlimited);
-	add_assoc_long(&disk, "scanned", (zend_long)u->scanned);
+	if (disk_usage)
+		add_assoc_long(&disk, "scanned", (zend_long)u->scanned);
+	else
+		add_assoc_null(&disk, "scanned");
 	add_assoc_zval(return_value, "disk", &disk);
 	limits_array(&lim, l);
 	add_assoc_zval(return_value, "limits", &lim);

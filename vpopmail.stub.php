@@ -685,13 +685,14 @@ function vpopmail_del_domain_limits(string $domain): bool {}
 /**
  * A domain's overview: counts next to their maxima (max null: unlimited) for mailboxes, aliases,
  * forwards, autoresponders and mailinglists (as qmailadmin counts them), blackholes, and 'disk':
- * bytes/messages (sum of the mailboxes' Maildir++ usage: maildirsize when present, else a scan;
- * $exact scans every Maildir), quota_bytes/quota_messages (the domain's, null: none),
- * allocated_bytes (sum of the mailbox quotas), unlimited_mailboxes, scanned; 'limits' as
- * vpopmail_get_domain_limits().  Reads only: no lock, nothing written.
+ * bytes/messages (sum of the mailboxes' Maildir++ usage: the maildirsize of a mailbox with a quota,
+ * a scan of the others; $exact scans every Maildir; !$disk_usage opens none and gives null),
+ * quota_bytes/quota_messages (the domain's, null: none), allocated_bytes (sum of the mailbox
+ * quotas), unlimited_mailboxes, scanned; 'limits' as vpopmail_get_domain_limits().  Reads only:
+ * no lock, nothing written.
  * @return array<string, mixed>|false
  */
-function vpopmail_domain_usage(string $domain, bool $exact = false): array|false {}
+function vpopmail_domain_usage(string $domain, bool $exact = false, bool $disk_usage = true): array|false {}
 
 /**
  * Whether writes enforce the domain limits (maxpopaccounts etc. and the domain quota), as

@@ -44,6 +44,10 @@ foreach ($users as $k => $u) {
         $put("$md/.Trash/cur", "17000002.$k.host,S=777:2,S");
         $put("$md/cur", "17000003.$k.host,S=888:2,ST");
     }
+    /* a NOQUOTA mailbox's leftover maildirsize: stale, ignored */
+    if ($k % 7 === 3 && !is_file("$md/maildirsize")) {
+        file_put_contents("$md/maildirsize", "1000000S\n123456 7\n");
+    }
     /* users with a quota have a maildirsize; deliveries append to it */
     if (is_file("$md/maildirsize") && $k % 2) {
         file_put_contents("$md/maildirsize", mt_rand(1, 9000) . " 1\n", FILE_APPEND);
@@ -112,7 +116,10 @@ foreach (vpopmail_list_users($D) as $u) {
     [$sb, $sn] = is_dir($md) ? $scan($md) : [0, 0];
     $xbytes += $sb;
     $xmsgs += $sn;
-    if (is_file("$md/maildirsize")) {
+    $q = vpopmail_user_info($u['name'], $D)['quota_bytes'];
+    $q === null ? $unlimited++ : $alloc += $q;
+    /* a mailbox with a quota: its maildirsize; without: its Maildir */
+    if ($q !== null && is_file("$md/maildirsize")) {
         foreach (array_slice(file("$md/maildirsize"), 1) as $line) {
             [$b, $n] = explode(' ', trim($line));
             $bytes += (int)$b;
@@ -123,8 +130,6 @@ foreach (vpopmail_list_users($D) as $u) {
         $msgs += $sn;
         $scanned++;
     }
-    $q = vpopmail_user_info($u['name'], $D)['quota_bytes'];
-    $q === null ? $unlimited++ : $alloc += $q;
 }
 
 vpopmail_set_domain_limits($D, ['maxpopaccounts' => 500, 'maxforwards' => 10, 'quota' => 2048]);
@@ -147,6 +152,10 @@ var_dump($bytes !== $xbytes);
 $x = vpopmail_domain_usage($D, true);
 var_dump($x['disk']['bytes'] === $xbytes, $x['disk']['messages'] === $xmsgs,
          $x['disk']['scanned'] === count(array_filter(vpopmail_list_users($D), fn ($r) => is_dir("{$r['dir']}/Maildir"))));
+/* counts only: no Maildir opened, the disk figures null, the rest the same */
+$c = vpopmail_domain_usage($D, false, false);
+var_dump($c['disk']['bytes'], $c['disk']['scanned'], $c['disk']['allocated_bytes'] === $alloc,
+         array_diff_key($c, ['disk' => 1]) === array_diff_key($u, ['disk' => 1]));
 /* an alias domain reports its real domain */
 vpopmail_add_alias_domain($D, 'alias.example');
 echo vpopmail_domain_usage('alias.example')['domain'], "\n";
@@ -171,6 +180,10 @@ quota_bytes 2147483648, quota_messages NULL, limits source domain
 nothing written: yes
 bool(true)
 bool(true)
+bool(true)
+bool(true)
+NULL
+NULL
 bool(true)
 bool(true)
 example.com
