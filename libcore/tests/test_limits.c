@@ -5,7 +5,9 @@
 #include "tree.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vp_limits.h"
 
@@ -543,6 +545,29 @@ TEST(usage_counts)
 	sandbox_free(&s);
 }
 
+TEST(fifo_maildirsize_does_not_hang)
+{
+	sandbox s;
+	char dd[2048], p[4096];
+	vp_quota_usage q;
+	vp_domain_usage u;
+	make_domain(&s, dd, sizeof dd);
+	vp_config *c = &s.cfg;
+	OK(vp_add_user(c, "ann", "example.com", "pw1", "", 0, E));
+	OK(vp_set_quota(c, "ann", "example.com", "1M", E));
+	snprintf(p, sizeof p, "%s/ann/Maildir/maildirsize", dd);
+	unlink(p);
+	CHECK_EQ_INT(mkfifo(p, 0600), 0);
+	/* a reader without O_NONBLOCK would wait for a writer forever */
+	alarm(20);
+	OK(vp_domain_usage_get(c, "example.com", 0, &u, E));
+	CHECK_EQ_INT(u.bytes, 0);
+	OK(vp_get_quota_usage(c, "ann", "example.com", &q, E));
+	CHECK_EQ_INT(q.recomputed, 1);
+	alarm(0);
+	sandbox_free(&s);
+}
+
 int main(void)
 {
 	(void)compare_step;
@@ -555,5 +580,6 @@ int main(void)
 	RUN(enforce_quota);
 	RUN(enforce_aliases);
 	RUN(usage_counts);
+	RUN(fifo_maildirsize_does_not_hang);
 	return T_SUMMARY();
 }
