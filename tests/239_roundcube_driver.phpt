@@ -5,7 +5,7 @@ vpopmail
 --SKIPIF--
 <?php
 require __DIR__ . '/roundcube.inc';
-if (vp_rc_plugin_dir() === null) {
+if (vp_rc_plugin_dir(true) === null) {
     die('skip Debian roundcube-plugins cannot be fetched (scripts/roundcube.sh: apt-get download)');
 }
 ?>
