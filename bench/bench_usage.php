@@ -213,6 +213,6 @@ foreach ($sizes as $n) {
 	}
 }
 echo "\nusage: vpopmail_domain_usage() (maildirsize where present, the NOQUOTA half scanned); usage exact:\n",
-     "every Maildir scanned; counts only: vpopmail_domain_usage($d, false, false), no Maildir opened;\n",
+     "every Maildir scanned; counts only: vpopmail_domain_usage(\$d, false, false), no Maildir opened;\n",
      "usage cold: after dropping the page cache (--cold, root only); usage CPU: user + system time of\n",
      "the call, all threads (the machine's load moves it less than the wall time); load: 1-minute load average.\n";

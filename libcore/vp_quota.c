@@ -527,7 +527,7 @@ static int maildirsize_fresh(int md, const char *want, long long *bytes, long lo
 	return maildirsize_load(md, want, 1, bytes, count);
 }
 
-int vp_home_usage(const char *home, int exact, unsigned long long *bytes,
+int vp_home_usage(int basefd, const char *home, int exact, unsigned long long *bytes,
                   unsigned long long *count, int *scanned)
 {
 	char path[4096];
@@ -535,11 +535,22 @@ int vp_home_usage(const char *home, int exact, unsigned long long *bytes,
 	*scanned = 0;
 	if (!home || !home[0])
 		return 0;
-	int md = open_maildir(home, path, sizeof path, NULL);
-	if (md == -1)
-		return 0;
-	if (md < 0)
-		return md;
+	int md;
+	if (basefd >= 0) {
+		/* relative to an open folder: the kernel walks a few components, not
+		 * the whole absolute path, 100k times */
+		if (vp_path_join(path, sizeof path, home, "Maildir") != 0)
+			return VA_DIR_TOO_LONG;
+		md = openat(basefd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (md < 0)
+			return errno == ENOENT ? 0 : VA_COULD_NOT_UPDATE_FILE;
+	} else {
+		md = open_maildir(home, path, sizeof path, NULL);
+		if (md == -1)
+			return 0;
+		if (md < 0)
+			return md;
+	}
 	long long b, c;
 	if (!exact && maildirsize_load(md, NULL, 0, &b, &c)) {
 		*bytes = (unsigned long long)b;

@@ -177,7 +177,9 @@ static int home_and_quota(const char *l, size_t ll, char *home, size_t hsize, ch
 
 /* What one thread adds up over its share of a chunk's lines. */
 typedef struct usage_part {
-	const vp_domain_usage *out;           /* read-only here */
+	const char *dir;                      /* the domain dir: homes under it are opened */
+	size_t dirlen;                        /* relative to dirfd */
+	int dirfd;
 	int flags;
 	const char *const *lines;             /* a chunk's complete lines */
 	const size_t *lens;
@@ -204,7 +206,13 @@ static void usage_entry(usage_part *p, const char *home, const char *quota)
 	/* maildirsize only for a mailbox with a quota: the MDA keeps that one up
 	 * to date; for NOQUOTA vpopmail removes it, and one left over is stale */
 	int exact = (p->flags & VP_USAGE_EXACT) || (qb < 0 && qc < 0);
-	if (vp_home_usage(home, exact, &b, &c, &scanned) == 0) {
+	int base = -1;
+	if (p->dirfd >= 0 && strncmp(home, p->dir, p->dirlen) == 0 && home[p->dirlen] == '/' &&
+	    home[p->dirlen + 1] != '\0') {
+		base = p->dirfd;
+		home += p->dirlen + 1;
+	}
+	if (vp_home_usage(base, home, exact, &b, &c, &scanned) == 0) {
 		p->bytes += b;
 		p->messages += c;
 		p->scanned += (unsigned long)scanned;
@@ -223,8 +231,8 @@ static void *usage_worker(void *arg)
 
 /* One chunk's lines over up to `threads` threads (the Maildirs are many
  * small independent reads: the wait for each one overlaps), summed into out. */
-static void usage_lines(vp_domain_usage *out, int flags, const char *const *lines,
-                        const size_t *lens, size_t n, size_t threads)
+static void usage_lines(vp_domain_usage *out, const vp_domain_info *dom, int dirfd, int flags,
+                        const char *const *lines, const size_t *lens, size_t n, size_t threads)
 {
 	usage_part parts[USAGE_MAX_THREADS];
 	pthread_t tid[USAGE_MAX_THREADS];
@@ -232,7 +240,8 @@ static void usage_lines(vp_domain_usage *out, int flags, const char *const *line
 	if (threads > n / 32 + 1)
 		threads = n / 32 + 1; /* a thread is not worth it for a few mailboxes */
 	for (size_t t = 0; t < threads; t++)
-		parts[t] = (usage_part){ out, flags, lines, lens, t, n, threads, 0, 0, 0, 0, 0 };
+		parts[t] = (usage_part){ dom->dir, strlen(dom->dir), dirfd, flags, lines, lens, t, n, threads,
+		                         0, 0, 0, 0, 0 };
 	for (size_t t = 1; t < threads; t++)
 		started[t] = pthread_create(&tid[t], NULL, usage_worker, &parts[t]) == 0;
 	usage_worker(&parts[0]);
@@ -272,6 +281,7 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 		close(fd);
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
+	int dirfd = (flags & VP_USAGE_NO_DISK) ? -1 : open(dom->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	long cpus = (flags & VP_USAGE_NO_DISK) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
 	size_t threads = cpus > 1 ? (size_t)cpus : 1;
 	if (threads > USAGE_MAX_THREADS)
@@ -302,7 +312,7 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 			if (!nl)
 				break;
 		}
-		usage_lines(out, flags, lines, lens, n, threads);
+		usage_lines(out, dom, dirfd, flags, lines, lens, n, threads);
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		if (r == 0)
@@ -316,6 +326,8 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 	free(buf);
 	free(lines);
 	free(lens);
+	if (dirfd >= 0)
+		close(dirfd);
 	close(fd);
 	return rc;
 }
