@@ -91,6 +91,8 @@ foreach (['disable_pop', 'delete_spam'] as $k) {
 $cases[] = ['vpopmail_set_domain_limits', [$D, ['maxaliases' => 3, 'disable_imap' => true, 'perm_quota' => 9]], 'ValueError'];
 $cases[] = ['vpopmail_set_domain_limits', [$D, 'maxaliases=3'], 'TypeError'];
 $cases[] = ['vpopmail_domain_usage', [$D, []], 'TypeError'];
+$cases[] = ['vpopmail_domain_usage', [$D, false, new stdClass], 'TypeError'];
+$cases[] = ['vpopmail_domain_usage', [$D, false, true, 1], 'ArgumentCountError'];
 $cases[] = ['vpopmail_enforce_limits', [[]], 'TypeError'];
 $cases[] = ['vpopmail_enforce_limits', [true, false], 'ArgumentCountError'];
 
@@ -150,6 +152,7 @@ $accepted = [
     ['vpopmail_password_strength', ["\x01\x02\x03\x7f\n\r"], 'ok', $verdict(0)],
     ['vpopmail_password_strength', ['%s%n%x'], 'ok', $verdict(0)],
     ['vpopmail_domain_usage', ['ALIAS.example', true], 'ok'],
+    ['vpopmail_domain_usage', ['ALIAS.example', false, false], 'ok'],
     ['vpopmail_get_domain_limits', ['Example.COM'], 'ok'],
     ['vpopmail_change_password', ['ALICE', 'Alias.Example', 'alicepw', "new:pw\twith\x01bytes"], 'ok',
      fn () => vpopmail_auth_user('alice', 'example.com', "new:pw\twith\x01bytes") ? null : 'new password does not work'],
@@ -168,7 +171,7 @@ bool(true)
 %d cases, all rejected as expected
 bool(true)
 bool(true)
-12 accepted cases ok
+13 accepted cases ok
 maxpopaccounts: 2147483647
 maxaliases: -1
 maxforwards: 0
