@@ -15,6 +15,8 @@
 #include "zend_exceptions.h"
 
 #include <arpa/inet.h>
+#include <limits.h>
+#include <stddef.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -51,6 +53,9 @@ PHP_INI_BEGIN()
 	                    allow_host_domains, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.autoresponder", VP_AUTORESPONDER_DEFAULT, PHP_INI_SYSTEM,
 	                  OnUpdateStringUnempty, autoresponder, zend_vpopmail_globals, vpopmail_globals)
+	/* System only: a tenant's .user.ini must not switch its own limits off. */
+	STD_PHP_INI_BOOLEAN("vpopmail.enforce_limits", "0", PHP_INI_SYSTEM, OnUpdateBool,
+	                    enforce_limits, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.lock_timeout", "20000", PHP_INI_SYSTEM, OnUpdateLong, lock_timeout,
 	                  zend_vpopmail_globals, vpopmail_globals)
 	/* Per script: whether a login is recorded changes nothing else in the tree. */
@@ -176,6 +181,8 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->auth_fast_unknown = VPOPMAIL_G(auth_fast_unknown);
 	cfg->allow_host_domains = VPOPMAIL_G(allow_host_domains);
 	cfg->autoresponder = VPOPMAIL_G(autoresponder);
+	cfg->enforce_limits = VPOPMAIL_G(enforce_override) >= 0 ? VPOPMAIL_G(enforce_override)
+	                                                         : VPOPMAIL_G(enforce_limits);
 	const char *reload = VPOPMAIL_G(qmail_reload);
 	if (strncmp(reload, "pidfile:", 8) == 0) {
 		cfg->reload_mode = VP_RELOAD_PIDFILE;
@@ -1548,12 +1555,359 @@ PHP_FUNCTION(vpopmail_errno)
 	RETURN_LONG(VPOPMAIL_G(last_errno));
 }
 
+/* ---- domain limits, usage, password policy, self-service change (issue 16) ---- */
+
+enum { LK_MAX, LK_NUM, LK_FLAG, LK_PERM };
+
+/* The keys of .qmailadmin-limits, in its order; perm_maillist_users and
+ * _moderators are the two groups vpopmail packs into perm_maillist. */
+static const struct {
+	const char *key;
+	int kind;
+	size_t off;          /* LK_MAX: long, LK_NUM: unsigned long long, LK_PERM: unsigned */
+	unsigned long flag;  /* LK_FLAG */
+} limit_keys[] = {
+	{ "maxpopaccounts", LK_MAX, offsetof(vp_limits, max_popaccounts), 0 },
+	{ "maxaliases", LK_MAX, offsetof(vp_limits, max_aliases), 0 },
+	{ "maxforwards", LK_MAX, offsetof(vp_limits, max_forwards), 0 },
+	{ "maxautoresponders", LK_MAX, offsetof(vp_limits, max_autoresponders), 0 },
+	{ "maxmailinglists", LK_MAX, offsetof(vp_limits, max_mailinglists), 0 },
+	{ "quota", LK_NUM, offsetof(vp_limits, quota_mb), 0 },
+	{ "maxmsgcount", LK_NUM, offsetof(vp_limits, maxmsgcount), 0 },
+	{ "default_quota", LK_NUM, offsetof(vp_limits, default_quota), 0 },
+	{ "default_maxmsgcount", LK_NUM, offsetof(vp_limits, default_maxmsgcount), 0 },
+	{ "disable_pop", LK_FLAG, 0, VP_NO_POP },
+	{ "disable_imap", LK_FLAG, 0, VP_NO_IMAP },
+	{ "disable_dialup", LK_FLAG, 0, VP_NO_DIALUP },
+	{ "disable_password_changing", LK_FLAG, 0, VP_NO_PASSWD_CHNG },
+	{ "disable_webmail", LK_FLAG, 0, VP_NO_WEBMAIL },
+	{ "disable_external_relay", LK_FLAG, 0, VP_NO_RELAY },
+	{ "disable_smtp", LK_FLAG, 0, VP_NO_SMTP },
+	{ "disable_spamassassin", LK_FLAG, 0, VP_NO_SPAMASSASSIN },
+	{ "delete_spam", LK_FLAG, 0, VP_DELETE_SPAM },
+	{ "disable_maildrop", LK_FLAG, 0, VP_NO_MAILDROP },
+	{ "perm_account", LK_PERM, offsetof(vp_limits, perm_account), 0 },
+	{ "perm_alias", LK_PERM, offsetof(vp_limits, perm_alias), 0 },
+	{ "perm_forward", LK_PERM, offsetof(vp_limits, perm_forward), 0 },
+	{ "perm_autoresponder", LK_PERM, offsetof(vp_limits, perm_autoresponder), 0 },
+	{ "perm_maillist", LK_PERM, offsetof(vp_limits, perm_maillist), 0 },
+	{ "perm_maillist_users", LK_PERM, offsetof(vp_limits, perm_maillist_users), 0 },
+	{ "perm_maillist_moderators", LK_PERM, offsetof(vp_limits, perm_maillist_moderators), 0 },
+	{ "perm_quota", LK_PERM, offsetof(vp_limits, perm_quota), 0 },
+	{ "perm_defaultquota", LK_PERM, offsetof(vp_limits, perm_defaultquota), 0 },
+};
+#define LIMIT_KEYS (sizeof limit_keys / sizeof limit_keys[0])
+
+static void limits_array(zval *arr, const vp_limits *l)
+{
+	static const char *const sources[] = { "builtin", "domain", "default" };
+	array_init_size(arr, LIMIT_KEYS + 1);
+	for (size_t i = 0; i < LIMIT_KEYS; i++) {
+		const char *base = (const char *)l + limit_keys[i].off;
+		switch (limit_keys[i].kind) {
+		case LK_MAX:
+			add_assoc_long(arr, limit_keys[i].key, (zend_long) * (const long *)base);
+			break;
+		case LK_NUM:
+			add_assoc_long(arr, limit_keys[i].key, (zend_long) * (const unsigned long long *)base);
+			break;
+		case LK_FLAG:
+			add_assoc_bool(arr, limit_keys[i].key, (l->flag_mask & limit_keys[i].flag) != 0);
+			break;
+		default:
+			add_assoc_long(arr, limit_keys[i].key, (zend_long) * (const unsigned *)base);
+			break;
+		}
+	}
+	add_assoc_string(arr, "source", sources[l->source >= 0 && l->source <= 2 ? l->source : 0]);
+}
+
+PHP_FUNCTION(vpopmail_get_domain_limits)
+{
+	zend_string *domain;
+	vp_limits l;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	VP_CALL_THEN(vp_get_domain_limits(cfg, ZSTR_VAL(domain), &l, err), {
+		limits_array(return_value, &l);
+		return;
+	});
+}
+
+/* Every key of $limits checked (TypeError / ValueError) before anything runs. */
+static bool limits_args_ok(HashTable *ht, uint32_t arg)
+{
+	zend_string *key;
+	zval *val;
+	ZEND_HASH_FOREACH_STR_KEY_VAL(ht, key, val) {
+		size_t i = 0;
+		if (!key) {
+			zend_argument_value_error(arg, "must have string keys (the .qmailadmin-limits keywords)");
+			return false;
+		}
+		if (zend_string_equals_literal(key, "source"))
+			continue; /* what vpopmail_get_domain_limits() adds: ignored */
+		while (i < LIMIT_KEYS && !zend_string_equals_cstr(key, limit_keys[i].key, strlen(limit_keys[i].key)))
+			i++;
+		if (i == LIMIT_KEYS) {
+			zend_argument_value_error(arg, "has an unknown key \"%s\"",
+			                          memchr(ZSTR_VAL(key), '\0', ZSTR_LEN(key)) || ZSTR_LEN(key) > 64
+			                              ? "(not printable)" : ZSTR_VAL(key));
+			return false;
+		}
+		ZVAL_DEREF(val);
+		if (limit_keys[i].kind == LK_FLAG) {
+			if (Z_TYPE_P(val) != IS_TRUE && Z_TYPE_P(val) != IS_FALSE) {
+				zend_argument_type_error(arg, "\"%s\" must be of type bool, %s given",
+				                         limit_keys[i].key, zend_zval_type_name(val));
+				return false;
+			}
+			continue;
+		}
+		if (Z_TYPE_P(val) != IS_LONG) {
+			zend_argument_type_error(arg, "\"%s\" must be of type int, %s given", limit_keys[i].key,
+			                         zend_zval_type_name(val));
+			return false;
+		}
+		zend_long v = Z_LVAL_P(val);
+		if (limit_keys[i].kind == LK_MAX && (v < -1 || v > INT_MAX)) {
+			zend_argument_value_error(arg, "\"%s\" must be between -1 (unlimited) and %d",
+			                          limit_keys[i].key, INT_MAX);
+			return false;
+		}
+		if (limit_keys[i].kind == LK_NUM && v < 0) {
+			zend_argument_value_error(arg, "\"%s\" must be 0 (none) or more", limit_keys[i].key);
+			return false;
+		}
+		if (limit_keys[i].kind == LK_PERM && (v < 0 || v > VP_PERM_ALL)) {
+			zend_argument_value_error(arg, "\"%s\" must be between 0 and 7 (VPOPMAIL_PERM_DENY_* bits)",
+			                          limit_keys[i].key);
+			return false;
+		}
+	} ZEND_HASH_FOREACH_END();
+	return true;
+}
+
+/* vp_edit_domain_limits' callback: the checked array over the current limits. */
+static int limits_apply(void *ctx, vp_limits *l, vp_error *err)
+{
+	zend_string *key;
+	zval *val;
+	(void)err;
+	ZEND_HASH_FOREACH_STR_KEY_VAL((HashTable *)ctx, key, val) {
+		for (size_t i = 0; i < LIMIT_KEYS; i++) {
+			if (!zend_string_equals_cstr(key, limit_keys[i].key, strlen(limit_keys[i].key)))
+				continue;
+			char *base = (char *)l + limit_keys[i].off;
+			ZVAL_DEREF(val);
+			switch (limit_keys[i].kind) {
+			case LK_MAX: *(long *)base = (long)Z_LVAL_P(val); break;
+			case LK_NUM: *(unsigned long long *)base = (unsigned long long)Z_LVAL_P(val); break;
+			case LK_PERM: *(unsigned *)base = (unsigned)Z_LVAL_P(val); break;
+			default:
+				if (Z_TYPE_P(val) == IS_TRUE)
+					l->flag_mask |= limit_keys[i].flag;
+				else
+					l->flag_mask &= ~limit_keys[i].flag;
+			}
+		}
+	} ZEND_HASH_FOREACH_END();
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_set_domain_limits)
+{
+	zend_string *domain;
+	HashTable *limits;
+
+	ZEND_PARSE_PARAMETERS_START(2, 2)
+		Z_PARAM_STR(domain)
+		Z_PARAM_ARRAY_HT(limits)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	if (!limits_args_ok(limits, 2))
+		RETURN_THROWS();
+	VP_CALL(vp_edit_domain_limits(cfg, ZSTR_VAL(domain), limits_apply, limits, err));
+}
+
+PHP_FUNCTION(vpopmail_del_domain_limits)
+{
+	zend_string *domain;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	VP_CALL(vp_del_domain_limits(cfg, ZSTR_VAL(domain), err));
+}
+
+static void usage_pair(zval *arr, const char *key, unsigned long count, long max)
+{
+	zval p;
+	array_init_size(&p, 2);
+	add_assoc_long(&p, "count", (zend_long)count);
+	if (max >= 0)
+		add_assoc_long(&p, "max", (zend_long)max);
+	else
+		add_assoc_null(&p, "max");
+	add_assoc_zval(arr, key, &p);
+}
+
+static zend_long clamp_ull(unsigned long long v)
+{
+	return v > (unsigned long long)ZEND_LONG_MAX ? ZEND_LONG_MAX : (zend_long)v;
+}
+
+PHP_FUNCTION(vpopmail_domain_usage)
+{
+	zend_string *domain;
+	bool exact = false, disk_usage = true;
+	vp_domain_usage *u;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(1, 3)
+		Z_PARAM_STR(domain)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_BOOL(exact)
+		Z_PARAM_BOOL(disk_usage)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(domain, 1);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	u = emalloc(sizeof *u);
+	int flags = (exact ? VP_USAGE_EXACT : 0) | (disk_usage ? 0 : VP_USAGE_NO_DISK);
+	if (vp_domain_usage_get(&cfg, ZSTR_VAL(domain), flags, u, &err) != 0) {
+		efree(u);
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	const vp_limits *l = &u->limits;
+	zval disk, lim;
+	array_init(return_value);
+	add_assoc_string(return_value, "domain", u->domain);
+	usage_pair(return_value, "mailboxes", u->mailboxes, l->max_popaccounts);
+	usage_pair(return_value, "aliases", u->aliases, l->max_aliases);
+	usage_pair(return_value, "forwards", u->forwards, l->max_forwards);
+	usage_pair(return_value, "autoresponders", u->autoresponders, l->max_autoresponders);
+	usage_pair(return_value, "mailinglists", u->mailinglists, l->max_mailinglists);
+	add_assoc_long(return_value, "blackholes", (zend_long)u->blackholes);
+	array_init(&disk);
+	if (disk_usage) {
+		add_assoc_long(&disk, "bytes", clamp_ull(u->bytes));
+		add_assoc_long(&disk, "messages", clamp_ull(u->messages));
+	} else { /* not measured */
+		add_assoc_null(&disk, "bytes");
+		add_assoc_null(&disk, "messages");
+	}
+	if (l->quota_mb > 0)
+		add_assoc_long(&disk, "quota_bytes", clamp_ull(l->quota_mb > (unsigned long long)ZEND_LONG_MAX / 1048576
+		                                                   ? (unsigned long long)ZEND_LONG_MAX
+		                                                   : l->quota_mb * 1048576ULL));
+	else
+		add_assoc_null(&disk, "quota_bytes");
+	if (l->maxmsgcount > 0)
+		add_assoc_long(&disk, "quota_messages", clamp_ull(l->maxmsgcount));
+	else
+		add_assoc_null(&disk, "quota_messages");
+	add_assoc_long(&disk, "allocated_bytes", clamp_ull(u->quota_allocated));
+	add_assoc_long(&disk, "unlimited_mailboxes", (zend_long)u->unlimited);
+	if (disk_usage)
+		add_assoc_long(&disk, "scanned", (zend_long)u->scanned);
+	else
+		add_assoc_null(&disk, "scanned");
+	add_assoc_zval(return_value, "disk", &disk);
+	limits_array(&lim, l);
+	add_assoc_zval(return_value, "limits", &lim);
+	efree(u);
+}
+
+PHP_FUNCTION(vpopmail_enforce_limits)
+{
+	bool enforce = false, is_null = true;
+
+	ZEND_PARSE_PARAMETERS_START(0, 1)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_BOOL_OR_NULL(enforce, is_null)
+	ZEND_PARSE_PARAMETERS_END();
+	bool before = VPOPMAIL_G(enforce_override) >= 0 ? VPOPMAIL_G(enforce_override) != 0
+	                                                 : VPOPMAIL_G(enforce_limits);
+	if (!is_null)
+		VPOPMAIL_G(enforce_override) = enforce ? 1 : 0;
+	RETURN_BOOL(before);
+}
+
+PHP_FUNCTION(vpopmail_password_strength)
+{
+	zend_string *password;
+	vp_policy_result r;
+
+	ZEND_PARSE_PARAMETERS_START(1, 1)
+		Z_PARAM_STR(password)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(password, 1);
+	VP_CALL_THEN(vp_policy_test(cfg, ZSTR_VAL(password), &r, err), {
+		array_init_size(return_value, 5);
+		add_assoc_bool(return_value, "ok", r.code == 0);
+		add_assoc_long(return_value, "code", r.code);
+		add_assoc_string(return_value, "message", r.message);
+		if (r.policy[0])
+			add_assoc_string(return_value, "policy", r.policy);
+		else
+			add_assoc_null(return_value, "policy");
+		add_assoc_long(return_value, "rules", r.rules);
+		return;
+	});
+}
+
+PHP_FUNCTION(vpopmail_change_password)
+{
+	zend_string *user, *domain, *oldpw, *newpw;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(4, 4)
+		Z_PARAM_STR(user)
+		Z_PARAM_STR(domain)
+		Z_PARAM_STR(oldpw)
+		Z_PARAM_STR(newpw)
+	ZEND_PARSE_PARAMETERS_END();
+	CHECK_STR(user, 1);
+	CHECK_STR(domain, 2);
+	CHECK_STR(oldpw, 3);
+	CHECK_STR(newpw, 4);
+	clear_error();
+	if (!load_config(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	int rc = vp_change_password(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(oldpw),
+	                            ZSTR_VAL(newpw), &err);
+	if (rc == 0)
+		RETURN_TRUE;
+	/* What a user can get wrong is a silent false, as for auth_user; real trouble warns. */
+	if (rc == VA_WRONG_PASSWORD || rc == VA_DOMAIN_DOES_NOT_EXIST || rc == VA_INVALID_DOMAIN_NAME ||
+	    rc == VA_DOMAIN_NAME_TOO_LONG || rc == VA_PASSWD_CHANGE_DENIED || rc == VA_PASSWD_TOO_LONG ||
+	    rc == VA_BAD_CHAR || (rc <= VA_PWSTR_EMPTY && rc >= VA_PWSTR_DELTA))
+		set_error(&err);
+	else
+		warn_error(&err);
+	RETURN_FALSE;
+}
+
 static PHP_GINIT_FUNCTION(vpopmail)
 {
 #if defined(COMPILE_DL_VPOPMAIL) && defined(ZTS)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	memset(vpopmail_globals, 0, sizeof(*vpopmail_globals));
+	vpopmail_globals->enforce_override = -1;
 }
 
 static PHP_MINIT_FUNCTION(vpopmail)
@@ -1580,6 +1934,7 @@ static PHP_RINIT_FUNCTION(vpopmail)
 	ZEND_TSRMLS_CACHE_UPDATE();
 #endif
 	clear_error();
+	VPOPMAIL_G(enforce_override) = -1; /* vpopmail_enforce_limits() lasts one request */
 	return SUCCESS;
 }
 
@@ -1615,6 +1970,8 @@ static PHP_MINFO_FUNCTION(vpopmail)
 		php_info_print_table_row(2, "Password scheme", VPOPMAIL_G(password_scheme));
 		php_info_print_table_row(2, "Logins recorded in lastauth",
 		                         cfg.auth_logging ? "yes (vpopmail.auth_logging)" : "no");
+		php_info_print_table_row(2, "Domain limits enforced",
+		                         cfg.enforce_limits ? "yes (vpopmail.enforce_limits)" : "no");
 		php_info_print_table_row(2, "Files chowned to the domain owner",
 		                         cfg.chown_files ? "yes" : "no (not running as root)");
 		info_writable("Can write the vpopmail tree", cfg.vpopmail_dir);

@@ -22,6 +22,8 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	bool auth_fast_unknown;       /* vpopmail.auth_fast_unknown */
 	bool allow_host_domains;      /* vpopmail.allow_host_domains: control/me, locals may be domains */
 	char *autoresponder;          /* vpopmail.autoresponder: the program of vacation and robot lines */
+	bool enforce_limits;          /* vpopmail.enforce_limits: the site's default */
+	int enforce_override;         /* vpopmail_enforce_limits() for this request: -1 none, 0, 1 */
 	bool ids_resolved;            /* uid/gid looked up once: the settings are PHP_INI_SYSTEM */
 	int ids_error;                /* 0, or 1 (uid) / 2 (gid) naming the setting that failed */
 	zend_long uid_value;

@@ -651,3 +651,117 @@ function vpopmail_error(): string {}
 
 /** The VPOPMAIL_VA_* code of the last call (0 after a success). */
 function vpopmail_errno(): int {}
+
+/* ---- domain limits, usage, password policy, self-service change ---- */
+
+/**
+ * @var int
+ * @cvalue VA_PWSTR_ALPHA
+ */
+const VPOPMAIL_VA_PWSTR_ALPHA = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PWSTR_NUMERIC
+ */
+const VPOPMAIL_VA_PWSTR_NUMERIC = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PWSTR_OTHER
+ */
+const VPOPMAIL_VA_PWSTR_OTHER = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_PWSTR_DELTA
+ */
+const VPOPMAIL_VA_PWSTR_DELTA = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_LIMIT_REACHED
+ */
+const VPOPMAIL_VA_LIMIT_REACHED = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VA_QUOTA_OVER_DOMAIN
+ */
+const VPOPMAIL_VA_QUOTA_OVER_DOMAIN = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_PERM_DENY_CREATE
+ */
+const VPOPMAIL_PERM_DENY_CREATE = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_PERM_DENY_MODIFY
+ */
+const VPOPMAIL_PERM_DENY_MODIFY = UNKNOWN;
+
+/**
+ * @var int
+ * @cvalue VP_PERM_DENY_DELETE
+ */
+const VPOPMAIL_PERM_DENY_DELETE = UNKNOWN;
+
+/**
+ * The domain's limits as vpopmail reads them: <domaindir>/.qmailadmin-limits, else
+ * ~vpopmail/etc/vlimits.default, else built-in ('source': "domain", "default" or "builtin").
+ * Keys are the file's: maxpopaccounts, maxaliases, maxforwards, maxautoresponders,
+ * maxmailinglists (-1 unlimited, 0 none), quota (MB) and maxmsgcount (domain-wide, 0 none),
+ * default_quota (bytes) and default_maxmsgcount (new mailboxes), the flag words disable_pop ...
+ * disable_maildrop and delete_spam (bool), perm_account ... perm_defaultquota (VPOPMAIL_PERM_DENY_*
+ * bits), with perm_maillist_users and perm_maillist_moderators for the packed maillist groups.
+ * @return array<string, int|bool|string>|false
+ */
+function vpopmail_get_domain_limits(string $domain): array|false {}
+
+/**
+ * Changes the keys given (named as vpopmail_get_domain_limits() names them; 'source' is ignored),
+ * keeps the others as they are now (domain file, vlimits.default or built-in) and writes
+ * <domaindir>/.qmailadmin-limits as vmoddomlimits does.  Unknown keys, wrong types and
+ * out-of-range values throw before anything is written.
+ */
+function vpopmail_set_domain_limits(string $domain, array $limits): bool {}
+
+/** Removes the domain's .qmailadmin-limits (vmoddomlimits -D): vlimits.default applies again. */
+function vpopmail_del_domain_limits(string $domain): bool {}
+
+/**
+ * A domain's overview: counts next to their maxima (max null: unlimited) for mailboxes, aliases,
+ * forwards, autoresponders and mailinglists (as qmailadmin counts them), blackholes, and 'disk':
+ * bytes/messages (sum of the mailboxes' Maildir++ usage: the maildirsize of a mailbox with a quota,
+ * a scan of the others; $exact scans every Maildir; !$disk_usage opens none and gives null),
+ * quota_bytes/quota_messages (the domain's, null: none), allocated_bytes (sum of the mailbox
+ * quotas), unlimited_mailboxes, scanned; 'limits' as vpopmail_get_domain_limits().  Reads only:
+ * no lock, nothing written.
+ * @return array<string, mixed>|false
+ */
+function vpopmail_domain_usage(string $domain, bool $exact = false, bool $disk_usage = true): array|false {}
+
+/**
+ * Whether writes enforce the domain limits (maxpopaccounts etc. and the domain quota), as
+ * qmailadmin does.  $enforce sets it for the rest of the request (the INI vpopmail.enforce_limits
+ * is the default); null only asks.  Returns the setting in effect before the call.
+ */
+function vpopmail_enforce_limits(?bool $enforce = null): bool {}
+
+/**
+ * Tests a candidate password against ~vpopmail/etc/password_strength.conf: ok, code
+ * (0 or VPOPMAIL_VA_PWSTR_*), message (vpopmail's text), policy (the file's description or null),
+ * rules (how many apply).  A malformed or unreadable policy file: false and a warning.
+ * @return array{ok: bool, code: int, message: string, policy: ?string, rules: int}|false
+ */
+function vpopmail_password_strength(#[\SensitiveParameter] string $password): array|false {}
+
+/**
+ * A user changes their own password: the old one is checked as a login is (a wrong password and
+ * an unknown user are the same silent false, VPOPMAIL_VA_WRONG_PASSWORD, in the same time), then
+ * NO_PASSWD_CHNG / disable_password_changing (VPOPMAIL_VA_PASSWD_CHANGE_DENIED), the policy, and
+ * the new password is written as vpopmail_passwd() writes it.
+ */
+function vpopmail_change_password(string $user, string $domain, #[\SensitiveParameter] string $old_password, #[\SensitiveParameter] string $new_password): bool {}

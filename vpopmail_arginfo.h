@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 6526e42a0775faa476994f33fa952f430f6a24c0 */
+ * Stub hash: 9f07dc35cbf8ec292805ebfb6a48fbd766aada76 */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -178,6 +178,36 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_errno, 0, 0, IS_LONG, 0)
 ZEND_END_ARG_INFO()
 
+#define arginfo_vpopmail_get_domain_limits arginfo_vpopmail_get_catchall
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_set_domain_limits, 0, 2, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, limits, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+#define arginfo_vpopmail_del_domain_limits arginfo_vpopmail_del_domain
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_domain_usage, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, exact, _IS_BOOL, 0, "false")
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, disk_usage, _IS_BOOL, 0, "true")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_enforce_limits, 0, 0, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, enforce, _IS_BOOL, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_password_strength, 0, 1, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, password, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_change_password, 0, 4, _IS_BOOL, 0)
+	ZEND_ARG_TYPE_INFO(0, user, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, old_password, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, new_password, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(vpopmail_add_domain);
 ZEND_FUNCTION(vpopmail_add_domain_ex);
@@ -216,6 +246,13 @@ ZEND_FUNCTION(vpopmail_autoresponder_get);
 ZEND_FUNCTION(vpopmail_autoresponder_list);
 ZEND_FUNCTION(vpopmail_error);
 ZEND_FUNCTION(vpopmail_errno);
+ZEND_FUNCTION(vpopmail_get_domain_limits);
+ZEND_FUNCTION(vpopmail_set_domain_limits);
+ZEND_FUNCTION(vpopmail_del_domain_limits);
+ZEND_FUNCTION(vpopmail_domain_usage);
+ZEND_FUNCTION(vpopmail_enforce_limits);
+ZEND_FUNCTION(vpopmail_password_strength);
+ZEND_FUNCTION(vpopmail_change_password);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -256,6 +293,13 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_autoresponder_list, arginfo_vpopmail_autoresponder_list)
 	ZEND_FE(vpopmail_error, arginfo_vpopmail_error)
 	ZEND_FE(vpopmail_errno, arginfo_vpopmail_errno)
+	ZEND_FE(vpopmail_get_domain_limits, arginfo_vpopmail_get_domain_limits)
+	ZEND_FE(vpopmail_set_domain_limits, arginfo_vpopmail_set_domain_limits)
+	ZEND_FE(vpopmail_del_domain_limits, arginfo_vpopmail_del_domain_limits)
+	ZEND_FE(vpopmail_domain_usage, arginfo_vpopmail_domain_usage)
+	ZEND_FE(vpopmail_enforce_limits, arginfo_vpopmail_enforce_limits)
+	ZEND_FE(vpopmail_password_strength, arginfo_vpopmail_password_strength)
+	ZEND_FE(vpopmail_change_password, arginfo_vpopmail_change_password)
 	ZEND_FE_END
 };
 
@@ -340,6 +384,15 @@ static void register_vpopmail_symbols(int module_number)
 	REGISTER_LONG_CONSTANT("VPOPMAIL_FLAGS_ADD", VP_FLAGS_ADD, CONST_PERSISTENT);
 	REGISTER_LONG_CONSTANT("VPOPMAIL_FLAGS_REMOVE", VP_FLAGS_REMOVE, CONST_PERSISTENT);
 	REGISTER_LONG_CONSTANT("VPOPMAIL_FLAGS_REPLACE", VP_FLAGS_REPLACE, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_VA_PWSTR_ALPHA", VA_PWSTR_ALPHA, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_VA_PWSTR_NUMERIC", VA_PWSTR_NUMERIC, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_VA_PWSTR_OTHER", VA_PWSTR_OTHER, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_VA_PWSTR_DELTA", VA_PWSTR_DELTA, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_VA_LIMIT_REACHED", VA_LIMIT_REACHED, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_VA_QUOTA_OVER_DOMAIN", VA_QUOTA_OVER_DOMAIN, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_PERM_DENY_CREATE", VP_PERM_DENY_CREATE, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_PERM_DENY_MODIFY", VP_PERM_DENY_MODIFY, CONST_PERSISTENT);
+	REGISTER_LONG_CONSTANT("VPOPMAIL_PERM_DENY_DELETE", VP_PERM_DENY_DELETE, CONST_PERSISTENT);
 
 
 #if (PHP_VERSION_ID >= 80200)
@@ -352,5 +405,11 @@ static void register_vpopmail_symbols(int module_number)
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_auth_user", sizeof("vpopmail_auth_user") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 
 	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_batch", sizeof("vpopmail_batch") - 1), 1, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_password_strength", sizeof("vpopmail_password_strength") - 1), 0, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_change_password", sizeof("vpopmail_change_password") - 1), 2, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+
+	zend_add_parameter_attribute(zend_hash_str_find_ptr(CG(function_table), "vpopmail_change_password", sizeof("vpopmail_change_password") - 1), 3, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
 #endif
 }

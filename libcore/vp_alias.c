@@ -41,6 +41,7 @@
  * No global state; every buffer is bounded; files are untrusted input.
  */
 #include "vpcore.h"
+#include "vp_limits.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -504,6 +505,8 @@ int vp_alias_add(const vp_config *cfg, const char *alias, const char *domain, co
 		}
 		pos = end + 1;
 	}
+	if ((rc = vp_limits_enforce_alias(cfg, &d.info, old, oldlen, line, err)) < 0)
+		goto unlock;
 
 	a = malloc(sizeof *a);
 	if (a == NULL) {

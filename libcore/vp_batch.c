@@ -151,6 +151,8 @@ int vp_batch_begin(const vp_config *cfg, const char *domain, vp_batch **out, vp_
 		rc = vp_limits_read(cfg, b->dom.dir, &b->lim, err);
 	if (rc == 0)
 		rc = vp_limits_initial_quota(&b->lim, b->initq, sizeof b->initq, err);
+	if (rc == 0)
+		rc = vp_limits_enforce_quota(cfg, &b->lim, b->initq, sizeof b->initq, 1, err);
 	if (rc != 0) {
 		free(b);
 		return rc;
@@ -204,6 +206,8 @@ int vp_batch_add_user(vp_batch *b, const char *user, const char *password, const
 	int rc = vp_new_user_check(b->cfg, user, NULL, password, gecos, o->name, err);
 	if (rc == 0 && quota)
 		rc = vp_quota_check(quota, o->quota, sizeof o->quota, err);
+	if (rc == 0 && quota)
+		rc = vp_limits_enforce_quota(b->cfg, &b->lim, o->quota, sizeof o->quota, 0, err);
 	if (rc == 0) {
 		snprintf(o->gecos, sizeof o->gecos, "%s", gecos);
 		o->apop = apop;
@@ -253,6 +257,8 @@ int vp_batch_set_quota(vp_batch *b, const char *user, const char *quota, vp_erro
 	int rc = vp_user_normalize(user, strlen(user), o->name, err);
 	if (rc == 0)
 		rc = vp_quota_check(quota, o->quota, sizeof o->quota, err);
+	if (rc == 0)
+		rc = vp_limits_enforce_quota(b->cfg, &b->lim, o->quota, sizeof o->quota, 0, err);
 	o->has_quota = 1;
 	return queue(b, o, NULL, rc, err);
 }
@@ -666,6 +672,15 @@ static int prepare_add(vp_batch *b, batch_op *o, vp_user_entry *e, vp_error *err
 	return fmt_line(o, e, err);
 }
 
+/* Mailboxes the batch adds minus those it deletes (enforce_limits). */
+static long net_adds(const vp_batch *b)
+{
+	long n = 0;
+	for (size_t i = 0; i < b->n; i++)
+		n += b->ops[i].kind == OP_ADD ? 1 : b->ops[i].kind == OP_DEL ? -1 : 0;
+	return n;
+}
+
 int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 {
 	size_t failed = (size_t)-1;
@@ -736,6 +751,8 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		}
 	}
 	vp_vpw_close(&rd);
+	if ((rc = vp_limits_enforce_mailboxes(cfg, dom, &b->lim, net_adds(b), err)) != 0)
+		goto done;
 	LAP(b, check_s, t);
 
 	/* 4. placement, lines and homes of the new users */

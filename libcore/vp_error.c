@@ -49,6 +49,12 @@ const char *vp_strerror(int code)
 	case VA_CANNOT_DELETE_CATCHALL: return "can't delete catchall account";
 	case VA_PWSTR_EMPTY: return "password is empty";
 	case VA_PWSTR_LENGTH: return "password requires more characters ";
+	/* 5.6's texts are pw_strength_error's, made from the rule; these are the
+	 * usual ">"/">=" forms (vp_policy_check puts the exact one in err->msg) */
+	case VA_PWSTR_ALPHA: return "password requires more alphabetical characters ";
+	case VA_PWSTR_NUMERIC: return "password requires more numbers ";
+	case VA_PWSTR_OTHER: return "password requires more punctuation, symbols, or other characters ";
+	case VA_PWSTR_DELTA: return "password requires more uppercase and lowercase character diversity ";
 	case VA_INVALID_QUOTA: return "invalid quota";
 	case VA_FILE_BUSY: return "File busy try again later";
 	case VA_CORRUPT_FILE: return "corrupt data file";
@@ -65,6 +71,8 @@ const char *vp_strerror(int code)
 	case VA_DOMAIN_NAME_CONFLICT: return "domain name extends, or is extended by, an existing domain";
 	case VA_HOST_DOMAIN: return "domain is one of this host's own names";
 	case VA_UNSAFE_PATH: return "unsafe directory";
+	case VA_LIMIT_REACHED: return "domain limit reached";
+	case VA_QUOTA_OVER_DOMAIN: return "quota exceeds the domain's quota";
 	default: return "Unknown error";
 	}
 }

@@ -1,24 +1,44 @@
 /*
- * vp_limits.c: the parts of vpopmail's vlimits that users depend on (spec 13).
+ * vp_limits.c: vpopmail's domain limits (spec 13): the one reader, the
+ * writer vmoddomlimits uses (vset_limits), and what users depend on.
  *
  * Reader syntax as vpopmail's: one keyword per line, '#' comment lines, blank
  * lines ignored, the value separated from the keyword by any run of spaces,
- * tabs or ':'.  Numbers are read like atol/atoll (leading digits; anything
- * else is 0).  Unknown keywords are ignored.  Unlike vpopmail we never chmod
- * or chown the file we read, and a missing vlimits.default means built-in
- * defaults instead of a failed user creation (spec 15.27).
+ * tabs or ':'.  Numbers are read like atoi/strtoll (leading digits; anything
+ * else is 0); a numeric keyword with no separator at all after it is ignored,
+ * as vpopmail does.  A flag word counts wherever it appears, whatever follows
+ * it ("disable_pop: 0" disables POP, as in vpopmail).  Unknown keywords are
+ * ignored.  Where vpopmail leaves room we normalise: a negative max* is -1
+ * (unlimited), a negative quota or count is 0 (none).  Unlike vpopmail we
+ * never chmod or chown the file we read, and a missing vlimits.default means
+ * built-in defaults instead of a failed user creation (spec 15.27).
+ *
+ * Permissions: each perm_* is read & 7 (1 deny create, 2 deny modify, 4 deny
+ * delete); perm_maillist packs three groups, the list itself, its users
+ * (<< 3) and its moderators (<< 6), and that is how vpopmail's reader takes
+ * it apart.  vpopmail's writer, though, writes the two sub-groups into
+ * perm_quota instead (a bug: its own reader masks them off there and they are
+ * lost).  We read a file vmoddomlimits wrote that way correctly (sub-groups
+ * found only above bit 2 of perm_quota are taken from there), and we write
+ * them where the reader looks, in perm_maillist.  Without maillist sub-group
+ * permissions the bytes we write are exactly vmoddomlimits' bytes.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "vp_limits.h"
+#include "vp_user_int.h"
+#include "vp_vpasswd.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define LIMITS_MAX_FILE (64 * 1024)
+#define LIMITS_FILE ".qmailadmin-limits"
 
 void vp_limits_init(vp_limits *out)
 {
@@ -28,8 +48,6 @@ void vp_limits_init(vp_limits *out)
 	out->max_forwards = -1;
 	out->max_autoresponders = -1;
 	out->max_mailinglists = -1;
-	out->quota_mb = 0;
-	out->maxmsgcount = 0;
 }
 
 static long long lead_number(const char *s, size_t len)
@@ -47,17 +65,18 @@ static long long lead_number(const char *s, size_t len)
 	return neg ? -v : v;
 }
 
+/* The writer's order (vlimits_write_limits_file). */
 static const struct {
 	const char *word;
 	unsigned long flag;
 } flag_words[] = {
 	{ "disable_pop", VP_NO_POP },
-	{ "disable_smtp", VP_NO_SMTP },
 	{ "disable_imap", VP_NO_IMAP },
-	{ "disable_external_relay", VP_NO_RELAY },
-	{ "disable_webmail", VP_NO_WEBMAIL },
-	{ "disable_password_changing", VP_NO_PASSWD_CHNG },
 	{ "disable_dialup", VP_NO_DIALUP },
+	{ "disable_password_changing", VP_NO_PASSWD_CHNG },
+	{ "disable_webmail", VP_NO_WEBMAIL },
+	{ "disable_external_relay", VP_NO_RELAY },
+	{ "disable_smtp", VP_NO_SMTP },
 	{ "disable_spamassassin", VP_NO_SPAMASSASSIN },
 	{ "delete_spam", VP_DELETE_SPAM },
 	{ "disable_maildrop", VP_NO_MAILDROP },
@@ -73,17 +92,23 @@ static int key_is(const char *k, size_t kl, const char *word)
 	return strlen(word) == kl && memcmp(k, word, kl) == 0;
 }
 
+static long max_value(long long n)
+{
+	return n < 0 ? -1 : n > INT_MAX ? INT_MAX : (long)n;
+}
+
 void vp_limits_parse(const char *text, size_t len, vp_limits *out)
 {
+	unsigned long long pm = 0, pq = 0;
 	vp_limits_init(out);
 	const char *p = text, *end = text + len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
+		/* vpopmail ends a line at CR or LF */
+		const char *le = p;
+		while (le < end && *le != '\n' && *le != '\r')
+			le++;
 		const char *s = p;
-		p = nl ? nl + 1 : end;
-		while (le > s && (le[-1] == '\r' || le[-1] == ' ' || le[-1] == '\t'))
-			le--;
+		p = le < end ? le + 1 : end;
 		while (s < le && (*s == ' ' || *s == '\t'))
 			s++;
 		if (s == le || *s == '#')
@@ -92,36 +117,112 @@ void vp_limits_parse(const char *text, size_t len, vp_limits *out)
 		while (s < le && !is_sep(*s))
 			s++;
 		size_t kl = (size_t)(s - k);
+		int has_value = s < le; /* a separator followed the key */
 		while (s < le && is_sep(*s))
 			s++;
 		const char *v = s;
 		size_t vl = (size_t)(le - v);
 		long long n = lead_number(v, vl);
-		long ln = n > LONG_MAX ? LONG_MAX : n < LONG_MIN ? LONG_MIN : (long)n;
-		if (key_is(k, kl, "maxpopaccounts"))
-			out->max_popaccounts = ln;
-		else if (key_is(k, kl, "maxaliases"))
-			out->max_aliases = ln;
-		else if (key_is(k, kl, "maxforwards"))
-			out->max_forwards = ln;
-		else if (key_is(k, kl, "maxautoresponders"))
-			out->max_autoresponders = ln;
-		else if (key_is(k, kl, "maxmailinglists"))
-			out->max_mailinglists = ln;
-		else if (key_is(k, kl, "quota"))
-			out->quota_mb = ln;
-		else if (key_is(k, kl, "maxmsgcount"))
-			out->maxmsgcount = ln;
-		else if (key_is(k, kl, "default_quota"))
-			out->default_quota = n > 0 ? (unsigned long long)n : 0;
-		else if (key_is(k, kl, "default_maxmsgcount"))
-			out->default_maxmsgcount = n > 0 ? (unsigned long long)n : 0;
-		else {
+		unsigned long long un = n > 0 ? (unsigned long long)n : 0;
+		if (key_is(k, kl, "maxpopaccounts")) {
+			if (has_value)
+				out->max_popaccounts = max_value(n);
+		} else if (key_is(k, kl, "maxaliases")) {
+			if (has_value)
+				out->max_aliases = max_value(n);
+		} else if (key_is(k, kl, "maxforwards")) {
+			if (has_value)
+				out->max_forwards = max_value(n);
+		} else if (key_is(k, kl, "maxautoresponders")) {
+			if (has_value)
+				out->max_autoresponders = max_value(n);
+		} else if (key_is(k, kl, "maxmailinglists")) {
+			if (has_value)
+				out->max_mailinglists = max_value(n);
+		} else if (key_is(k, kl, "quota")) {
+			if (has_value)
+				out->quota_mb = un;
+		} else if (key_is(k, kl, "maxmsgcount")) {
+			if (has_value)
+				out->maxmsgcount = un;
+		} else if (key_is(k, kl, "default_quota")) {
+			if (has_value)
+				out->default_quota = un;
+		} else if (key_is(k, kl, "default_maxmsgcount")) {
+			if (has_value)
+				out->default_maxmsgcount = un;
+		} else if (key_is(k, kl, "perm_account")) {
+			if (has_value)
+				out->perm_account = (unsigned)((unsigned long long)n & VP_PERM_ALL);
+		} else if (key_is(k, kl, "perm_alias")) {
+			if (has_value)
+				out->perm_alias = (unsigned)((unsigned long long)n & VP_PERM_ALL);
+		} else if (key_is(k, kl, "perm_forward")) {
+			if (has_value)
+				out->perm_forward = (unsigned)((unsigned long long)n & VP_PERM_ALL);
+		} else if (key_is(k, kl, "perm_autoresponder")) {
+			if (has_value)
+				out->perm_autoresponder = (unsigned)((unsigned long long)n & VP_PERM_ALL);
+		} else if (key_is(k, kl, "perm_maillist")) {
+			if (has_value)
+				pm = (unsigned long long)n;
+		} else if (key_is(k, kl, "perm_quota")) {
+			if (has_value)
+				pq = (unsigned long long)n;
+		} else if (key_is(k, kl, "perm_defaultquota")) {
+			if (has_value)
+				out->perm_defaultquota = (unsigned)((unsigned long long)n & VP_PERM_ALL);
+		} else {
 			for (size_t i = 0; i < sizeof flag_words / sizeof flag_words[0]; i++)
 				if (key_is(k, kl, flag_words[i].word))
 					out->flag_mask |= flag_words[i].flag;
 		}
 	}
+	out->perm_maillist = (unsigned)(pm & VP_PERM_ALL);
+	out->perm_maillist_users = (unsigned)((pm >> 3) & VP_PERM_ALL);
+	out->perm_maillist_moderators = (unsigned)((pm >> 6) & VP_PERM_ALL);
+	out->perm_quota = (unsigned)(pq & VP_PERM_ALL);
+	/* vmoddomlimits' writer put the maillist sub-groups into perm_quota */
+	if ((pm >> 3) == 0 && (pq >> 3) != 0) {
+		out->perm_maillist_users = (unsigned)((pq >> 3) & VP_PERM_ALL);
+		out->perm_maillist_moderators = (unsigned)((pq >> 6) & VP_PERM_ALL);
+	}
+}
+
+size_t vp_limits_format(const vp_limits *lim, char *out, size_t size)
+{
+	char buf[2048];
+	size_t n = 0;
+#define PUT(...) do { int k_ = snprintf(buf + n, sizeof buf - n, __VA_ARGS__); \
+		if (k_ > 0) n = n + (size_t)k_ < sizeof buf ? n + (size_t)k_ : sizeof buf - 1; } while (0)
+	PUT("maxpopaccounts: %ld\n", lim->max_popaccounts);
+	PUT("maxaliases: %ld\n", lim->max_aliases);
+	PUT("maxforwards: %ld\n", lim->max_forwards);
+	PUT("maxautoresponders: %ld\n", lim->max_autoresponders);
+	PUT("maxmailinglists: %ld\n", lim->max_mailinglists);
+	PUT("quota: %llu\n", lim->quota_mb);
+	PUT("maxmsgcount: %llu\n", lim->maxmsgcount);
+	PUT("default_quota: %llu\n", lim->default_quota);
+	PUT("default_maxmsgcount: %llu\n", lim->default_maxmsgcount);
+	for (size_t i = 0; i < sizeof flag_words / sizeof flag_words[0]; i++)
+		if (lim->flag_mask & flag_words[i].flag)
+			PUT("%s\n", flag_words[i].word);
+	PUT("perm_account: %u\n", lim->perm_account & VP_PERM_ALL);
+	PUT("perm_alias: %u\n", lim->perm_alias & VP_PERM_ALL);
+	PUT("perm_forward: %u\n", lim->perm_forward & VP_PERM_ALL);
+	PUT("perm_autoresponder: %u\n", lim->perm_autoresponder & VP_PERM_ALL);
+	PUT("perm_maillist: %u\n", (lim->perm_maillist & VP_PERM_ALL) |
+	                           (lim->perm_maillist_users & VP_PERM_ALL) << 3 |
+	                           (lim->perm_maillist_moderators & VP_PERM_ALL) << 6);
+	PUT("perm_quota: %u\n", lim->perm_quota & VP_PERM_ALL);
+	PUT("perm_defaultquota: %u\n", lim->perm_defaultquota & VP_PERM_ALL);
+#undef PUT
+	if (out && size) {
+		size_t c = n < size ? n : size - 1;
+		memcpy(out, buf, c);
+		out[c] = '\0';
+	}
+	return n;
 }
 
 int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, vp_error *err)
@@ -133,7 +234,7 @@ int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, 
 	for (int which = 1; which <= 2; which++) {
 		int n;
 		if (which == 1)
-			n = domaindir ? snprintf(path, sizeof path, "%s/.qmailadmin-limits", domaindir) : -1;
+			n = domaindir ? snprintf(path, sizeof path, "%s/" LIMITS_FILE, domaindir) : -1;
 		else
 			n = (cfg && cfg->vpopmail_dir)
 			        ? snprintf(path, sizeof path, "%s/etc/vlimits.default", cfg->vpopmail_dir)
@@ -177,4 +278,138 @@ int vp_limits_initial_quota(const vp_limits *lim, char *out, size_t size, vp_err
 		return vp_fail(err, VA_QUOTA_TOO_LONG, "default quota of the domain");
 	}
 	return 0;
+}
+
+/* ---- the public read / write / delete ---- */
+
+int vp_get_domain_limits(const vp_config *cfg, const char *domain, vp_limits *out, vp_error *err)
+{
+	vp_domain_info dom;
+	int rc;
+	vp_error_clear(err);
+	if (!out)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	vp_limits_init(out);
+	if (!cfg || !domain)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	return vp_limits_read(cfg, dom.dir, out, err);
+}
+
+static int check_max(const char *key, long v, vp_error *err)
+{
+	if (v < -1 || v > INT_MAX)
+		return vp_fail(err, VA_PARSE_ERROR, "%s: %ld is not between -1 and %d", key, v, INT_MAX);
+	return 0;
+}
+
+static int check_perm(const char *key, unsigned v, vp_error *err)
+{
+	if (v > VP_PERM_ALL)
+		return vp_fail(err, VA_PARSE_ERROR, "%s: %u is not between 0 and 7", key, v);
+	return 0;
+}
+
+/* What the reader reads back unchanged (vpopmail's strtoll: up to LLONG_MAX). */
+static int limits_valid(const vp_limits *l, vp_error *err)
+{
+	int rc;
+	if ((rc = check_max("maxpopaccounts", l->max_popaccounts, err)) != 0 ||
+	    (rc = check_max("maxaliases", l->max_aliases, err)) != 0 ||
+	    (rc = check_max("maxforwards", l->max_forwards, err)) != 0 ||
+	    (rc = check_max("maxautoresponders", l->max_autoresponders, err)) != 0 ||
+	    (rc = check_max("maxmailinglists", l->max_mailinglists, err)) != 0)
+		return rc;
+	if (l->quota_mb > LLONG_MAX || l->maxmsgcount > LLONG_MAX || l->default_quota > LLONG_MAX ||
+	    l->default_maxmsgcount > LLONG_MAX)
+		return vp_fail(err, VA_PARSE_ERROR, "a quota or message count above %lld", LLONG_MAX);
+	if (l->flag_mask & ~(unsigned long)VP_LIMITS_FLAG_BITS)
+		return vp_fail(err, VA_PARSE_ERROR, "flags 0x%lx are not limits flags",
+		               l->flag_mask & ~(unsigned long)VP_LIMITS_FLAG_BITS);
+	if ((rc = check_perm("perm_account", l->perm_account, err)) != 0 ||
+	    (rc = check_perm("perm_alias", l->perm_alias, err)) != 0 ||
+	    (rc = check_perm("perm_forward", l->perm_forward, err)) != 0 ||
+	    (rc = check_perm("perm_autoresponder", l->perm_autoresponder, err)) != 0 ||
+	    (rc = check_perm("perm_maillist", l->perm_maillist, err)) != 0 ||
+	    (rc = check_perm("perm_maillist_users", l->perm_maillist_users, err)) != 0 ||
+	    (rc = check_perm("perm_maillist_moderators", l->perm_maillist_moderators, err)) != 0 ||
+	    (rc = check_perm("perm_quota", l->perm_quota, err)) != 0 ||
+	    (rc = check_perm("perm_defaultquota", l->perm_defaultquota, err)) != 0)
+		return rc;
+	return 0;
+}
+
+int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_edit_fn edit,
+                          void *ctx, vp_error *err)
+{
+	char path[4096], text[2048];
+	vp_domain_info dom;
+	vp_limits lim;
+	vp_lock lock = { -1 };
+	int rc;
+
+	vp_error_clear(err);
+	if (!cfg || !domain || !edit)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if (vp_path_join(path, sizeof path, dom.dir, LIMITS_FILE) != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	/* The domain's lock: adds that enforce the limits read them under it. */
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) == 0 && (rc = edit(ctx, &lim, err)) == 0 &&
+	    (rc = limits_valid(&lim, err)) == 0) {
+		size_t n = vp_limits_format(&lim, text, sizeof text);
+		rc = vp_write_file_atomic(cfg, path, text, n, 0600, dom.uid, dom.gid, cfg->chown_files,
+		                          err);
+	}
+	vp_lock_release(&lock);
+	return rc;
+}
+
+static int replace_all(void *ctx, vp_limits *lim, vp_error *err)
+{
+	(void)err;
+	*lim = *(const vp_limits *)ctx;
+	return 0;
+}
+
+int vp_set_domain_limits(const vp_config *cfg, const char *domain, const vp_limits *lim,
+                         vp_error *err)
+{
+	if (!lim) {
+		vp_error_clear(err);
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	}
+	return vp_edit_domain_limits(cfg, domain, replace_all, (void *)lim, err);
+}
+
+int vp_del_domain_limits(const vp_config *cfg, const char *domain, vp_error *err)
+{
+	char path[4096];
+	vp_domain_info dom;
+	vp_lock lock = { -1 };
+	int rc;
+
+	vp_error_clear(err);
+	if (!cfg || !domain)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if ((rc = vp_config_check(cfg, err)) != 0)
+		return rc;
+	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if (vp_path_join(path, sizeof path, dom.dir, LIMITS_FILE) != 0)
+		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
+		return rc;
+	if (unlink(path) != 0 && errno != ENOENT)
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove", path);
+	vp_lock_release(&lock);
+	return rc;
 }

@@ -37,4 +37,12 @@ int vp_maildirsize_update_md(const vp_config *cfg, const vp_domain_info *dom, in
 int vp_maildirsize_parse(const char *data, size_t len, char *quota_out, size_t qsize,
                          long long *bytes, long long *count);
 
+/* Usage of <home>/Maildir for a report that writes nothing: the sums of its
+ * maildirsize when there is one that parses (whatever its age or quota line),
+ * unless exact; otherwise a scan (vp_maildir_usage), and *scanned is set.  A
+ * missing home or Maildir is 0.  basefd >= 0: home is relative to that open
+ * folder; -1: home is a path.  0, or a negative VA code. */
+int vp_home_usage(int basefd, const char *home, int exact, unsigned long long *bytes,
+                  unsigned long long *count, int *scanned);
+
 #endif

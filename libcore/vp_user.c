@@ -617,6 +617,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		return rc;
 	if ((rc = vp_limits_initial_quota(&lim, initq, sizeof initq, err)) != 0)
 		return rc;
+	if ((rc = vp_limits_enforce_quota(cfg, &lim, initq, sizeof initq, 1, err)) != 0)
+		return rc;
 
 	e = calloc(1, sizeof *e);
 	if (!e)
@@ -634,6 +636,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		rc = vp_fail(err, VA_USERNAME_EXISTS, "%s@%s", uname, dom.realdomain);
 		goto out;
 	}
+	if ((rc = vp_limits_enforce_mailboxes(cfg, &dom, &lim, 1, err)) != 0)
+		goto out;
 	const char *bucket = sl.bucket;
 	if ((rc = take_slot(cfg, &dom, &sl, err)) != 0)
 		goto out;
@@ -998,6 +1002,8 @@ int vp_set_quota(const vp_config *cfg, const char *user, const char *domain, con
 	if ((rc = vp_quota_check(quota, q, sizeof q, err)) != 0)
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
+		return rc;
+	if ((rc = vp_limits_enforce_user_quota(cfg, &dom, q, sizeof q, err)) != 0)
 		return rc;
 
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)

@@ -182,7 +182,8 @@ int vp_password_check(const vp_config *cfg, const char *password, vp_error *err)
 	/* the clear text is vpasswd's 8th field */
 	if (cfg->clear_passwords && strpbrk(password, ":\r\n"))
 		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text)");
-	return 0;
+	/* the site's password_strength.conf, for every writer of a password */
+	return vp_policy_check(cfg, password, err);
 }
 
 int vp_quota_check(const char *quota, char *out, size_t size, vp_error *err)

@@ -66,6 +66,10 @@ enum {
 	VA_CANNOT_DELETE_CATCHALL = -55,
 	VA_PWSTR_EMPTY = -69,
 	VA_PWSTR_LENGTH = -70,
+	VA_PWSTR_ALPHA = -71,        /* password_strength.conf: Alphabet rule */
+	VA_PWSTR_NUMERIC = -72,      /* Numeric rule */
+	VA_PWSTR_OTHER = -73,        /* Other rule */
+	VA_PWSTR_DELTA = -74,        /* UpperLower rule */
 	/* Codes below -100 are ours (spec 16.2): more precise than the originals. */
 	VA_INVALID_QUOTA = -101,     /* a quota string vsetuserquota would mangle */
 	VA_FILE_BUSY = -102,         /* lock not obtained within the timeout */
@@ -84,7 +88,9 @@ enum {
 	VA_HOST_DOMAIN = -115,       /* control/me or control/locals (see allow_host_domains) */
 	/* a stored directory outside its domain, or a directory on the way that
 	 * is a symlink or (running as root) writable by others */
-	VA_UNSAFE_PATH = -116
+	VA_UNSAFE_PATH = -116,
+	VA_LIMIT_REACHED = -120,     /* enforce_limits: a domain maximum (maxpopaccounts, ...) */
+	VA_QUOTA_OVER_DOMAIN = -121  /* enforce_limits: a mailbox quota above the domain's quota */
 };
 
 #define VP_MAX_PW_NAME 64
@@ -156,6 +162,7 @@ typedef struct vp_config {
 	int auth_fast_unknown;    /* unknown user: answer at once (0: pay one crypt, like a wrong password) */
 	int allow_host_domains;   /* a name of control/me or locals may become a domain (leaves locals) */
 	const char *autoresponder; /* program of vacation/robot lines; NULL: VP_AUTORESPONDER_DEFAULT */
+	int enforce_limits;       /* refuse what the domain's limits forbid, as qmailadmin does */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
@@ -695,6 +702,99 @@ typedef int (*vp_autoresponder_cb)(void *ctx, const vp_autoresponder *a);
 int vp_autoresponder_list(const vp_config *cfg, const char *domain, vp_autoresponder_cb cb,
                           void *ctx, vp_error *err);
 void vp_autoresponder_free(vp_autoresponder *a);
+/* ---- domain limits (vp_limits.c): <domaindir>/.qmailadmin-limits (spec 13) ---- */
+enum vp_limits_source {
+	VP_LIMITS_BUILTIN = 0,  /* neither file: -1 everywhere, no flags (spec 15.27) */
+	VP_LIMITS_DOMAIN = 1,   /* <domaindir>/.qmailadmin-limits */
+	VP_LIMITS_DEFAULT = 2   /* <vpopmail>/etc/vlimits.default */
+};
+/* qmailadmin's permissions for admins other than postmaster: a set bit denies. */
+#define VP_PERM_DENY_CREATE 1
+#define VP_PERM_DENY_MODIFY 2
+#define VP_PERM_DENY_DELETE 4
+#define VP_PERM_ALL 7
+/* The user flags a limits file can carry (its disable_* words and delete_spam). */
+#define VP_LIMITS_FLAG_BITS (VP_NO_POP | VP_NO_IMAP | VP_NO_DIALUP | VP_NO_PASSWD_CHNG | \
+                             VP_NO_WEBMAIL | VP_NO_RELAY | VP_NO_SMTP | VP_NO_SPAMASSASSIN | \
+                             VP_DELETE_SPAM | VP_NO_MAILDROP)
+typedef struct vp_limits {
+	long max_popaccounts, max_aliases, max_forwards, max_autoresponders, max_mailinglists;
+	                                         /* -1 unlimited (the default), 0 none allowed */
+	unsigned long long quota_mb;             /* domain quota ("quota", MB), 0 = none */
+	unsigned long long maxmsgcount;          /* domain message count, 0 = none */
+	unsigned long long default_quota;        /* bytes for new users, 0 = none */
+	unsigned long long default_maxmsgcount;  /* messages for new users, 0 = none */
+	unsigned long flag_mask;                 /* the flag words as user flags (VP_LIMITS_FLAG_BITS) */
+	unsigned perm_account, perm_alias, perm_forward, perm_autoresponder, perm_maillist,
+	         perm_maillist_users, perm_maillist_moderators, perm_quota, perm_defaultquota;
+	                                         /* VP_PERM_* bits, 0..7 each */
+	int source;                              /* enum vp_limits_source */
+} vp_limits;
+/* The domain's limits as vpopmail's vget_limits finds them (the domain file,
+ * else vlimits.default, else built-in).  0 or a VA code. */
+int vp_get_domain_limits(const vp_config *cfg, const char *domain, vp_limits *out, vp_error *err);
+/* Write <domaindir>/.qmailadmin-limits as vmoddomlimits does (its keys, order
+ * and format; see vp_limits.c for the maillist permissions), 0600, owned by
+ * the domain, atomically under <domaindir>/.vpasswd.lock.  Values out of
+ * range (max* below -1 or above INT_MAX, perm_* above 7, flags outside
+ * VP_LIMITS_FLAG_BITS) are refused with VA_PARSE_ERROR. */
+int vp_set_domain_limits(const vp_config *cfg, const char *domain, const vp_limits *lim,
+                         vp_error *err);
+/* Read-modify-write under the same lock: edit gets the current limits (the
+ * domain file, else vlimits.default, else built-in) and changes them, or
+ * returns a VA code and nothing is written. */
+typedef int (*vp_limits_edit_fn)(void *ctx, vp_limits *lim, vp_error *err);
+int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_edit_fn edit,
+                          void *ctx, vp_error *err);
+/* vdel_limits: remove the domain file (missing is success); the domain then
+ * falls back to vlimits.default. */
+int vp_del_domain_limits(const vp_config *cfg, const char *domain, vp_error *err);
+/* The file text vp_set_domain_limits writes; its length (out may be NULL to measure). */
+size_t vp_limits_format(const vp_limits *lim, char *out, size_t size);
+
+/* ---- domain usage (vp_usage.c): counts, disk and limits side by side ---- */
+typedef struct vp_domain_usage {
+	char domain[VP_MAX_PW_DOMAIN + 1];   /* the real domain */
+	unsigned long mailboxes;             /* as vp_count_users */
+	unsigned long aliases;               /* every .qmail-<name> alias valias -s lists */
+	unsigned long forwards;              /* qmailadmin's count_forwards */
+	unsigned long blackholes;            /* first line a '#' comment */
+	unsigned long autoresponders;        /* lines running autorespond (count_autoresponders) */
+	unsigned long mailinglists;          /* first line runs ezmlm-reject (count_mailinglists) */
+	unsigned long long bytes, messages;  /* sum of the mailboxes' Maildir++ usage */
+	unsigned long long quota_allocated;  /* sum of the mailboxes' byte quotas */
+	unsigned long unlimited;             /* mailboxes without a byte quota */
+	unsigned long scanned;               /* Maildirs counted by a scan (no usable maildirsize) */
+	vp_limits limits;
+} vp_domain_usage;
+#define VP_USAGE_EXACT 1    /* scan every Maildir instead of trusting maildirsize */
+#define VP_USAGE_NO_DISK 2  /* counts and limits only: no Maildir is opened */
+/* Reads only: takes no lock, writes nothing (a stale maildirsize is not rebuilt). */
+int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
+                        vp_domain_usage *out, vp_error *err);
+
+/* ---- password policy (vp_policy.c): <vpopmail>/etc/password_strength.conf ---- */
+typedef struct vp_policy_result {
+	int code;            /* 0 suitable, else VA_PWSTR_* */
+	char message[128];   /* vpopmail's pw_strength_error text ("password suitable") */
+	char policy[512];    /* the file's "Policy = ..." description, "" when none */
+	int rules;           /* rules in force (0: no file, or a file without rules) */
+} vp_policy_result;
+/* Test a candidate against the policy: 0 with out filled, or VA_BAD_CONFIG
+ * (unreadable or malformed file: the writers then refuse every password). */
+int vp_policy_test(const vp_config *cfg, const char *password, vp_policy_result *out,
+                   vp_error *err);
+/* What the writers call where they validate a password: 0, or VA_PWSTR_*
+ * with err->msg exactly vpopmail's text, or VA_BAD_CONFIG. */
+int vp_policy_check(const vp_config *cfg, const char *password, vp_error *err);
+
+/* ---- self-service password change (vp_chpass.c) ---- */
+/* The old password is checked through vp_auth_user (an unknown user pays the
+ * same crypt and gets the same VA_WRONG_PASSWORD as a wrong password), then
+ * NO_PASSWD_CHNG / disable_password_changing (VA_PASSWD_CHANGE_DENIED), then
+ * vp_set_password (policy, hash, rewrite as vpasswd). */
+int vp_change_password(const vp_config *cfg, const char *user, const char *domain,
+                       const char *oldpw, const char *newpw, vp_error *err);
 
 #ifdef __cplusplus
 }

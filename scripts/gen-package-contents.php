@@ -20,14 +20,16 @@
  *   role test  everything under tests/ (phpt, inc, CONFLICTS, the fixture trees
  *              tests/fixtures/** that the phpt and C tests compare with) and
  *              everything under libcore/tests/
- *   role doc   README.md, CREDITS, LICENSE, examples/**
+ *   role doc   README.md, CREDITS, LICENSE, examples/**, contrib/** (the Roundcube driver;
+ *              tests/239 loads it, and scripts/roundcube.sh fetches the plugin it runs in)
  * and leaves out, on purpose: package.xml itself, composer.json (PIE reads it
  * from git, not from the tarball), .gitignore, .ci/, the other scripts/ (they
  * install Debian packages and drive CI; a PECL user never needs them), fuzz/
  * (the libFuzzer targets and their regression inputs, run by scripts/fuzz.sh).
  */
 
-const SRC_FILES = ['config.m4', 'config.w32', 'Makefile.frag', 'vpopmail.stub.php', 'scripts/libcore-tests.sh', 'scripts/mariadb.sh'];
+const SRC_FILES = ['config.m4', 'config.w32', 'Makefile.frag', 'vpopmail.stub.php', 'scripts/libcore-tests.sh', 'scripts/mariadb.sh',
+                   'scripts/roundcube.sh'];
 const DOC_FILES = ['README.md', 'CREDITS', 'LICENSE'];
 
 function fail(string $msg): never
@@ -44,7 +46,7 @@ function role_of(string $path): ?string
 	if (str_starts_with($path, 'tests/') || str_starts_with($path, 'libcore/tests/')) {
 		return 'test';
 	}
-	if (in_array($path, DOC_FILES, true) || str_starts_with($path, 'examples/')) {
+	if (in_array($path, DOC_FILES, true) || str_starts_with($path, 'examples/') || str_starts_with($path, 'contrib/')) {
 		return 'doc';
 	}
 	if (in_array($path, SRC_FILES, true) || preg_match('/\.[ch]$/', $path)) {
