@@ -408,7 +408,8 @@ int vp_del_domain_limits(const vp_config *cfg, const char *domain, vp_error *err
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	if (unlink(path) != 0 && errno != ENOENT)
+	/* in the domain dir reached by the walk, never through a symlink */
+	if (vp_unlink_walked(cfg, path) != 0 && errno != ENOENT)
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove", path);
 	vp_lock_release(&lock);
 	return rc;
