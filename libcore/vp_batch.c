@@ -33,6 +33,7 @@
 #include "vp_password.h"
 #include "vp_quota.h"
 #include "vp_user_int.h"
+#include "vp_store.h"
 #include "vp_vpasswd.h"
 
 #include <errno.h>
@@ -136,6 +137,10 @@ int vp_batch_begin(const vp_config *cfg, const char *domain, vp_batch **out, vp_
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
+	/* Not wired to the store yet: refused rather than writing vpasswd files
+	 * nobody reads. */
+	if (vp_cfg_store(cfg))
+		return vp_fail(err, VA_BAD_CONFIG, "batches are not supported on the mysql backend yet");
 	if (strlen(domain) > VP_MAX_PW_DOMAIN)
 		return vp_fail(err, VA_DOMAIN_NAME_TOO_LONG, NULL);
 	if ((rc = vp_domain_normalize(domain, strlen(domain), dname, err)) != 0)

@@ -138,6 +138,13 @@ enum vp_reload_mode {
 	VP_RELOAD_SVC       /* daemontools: 'h' into <reload_target>/supervise/control */
 };
 
+/* Where accounts live (vp_store.h). */
+enum vp_backend {
+	VP_BACKEND_CDB = 0, /* vpasswd + vpasswd.cdb files, as vpopmail's cdb module */
+	VP_BACKEND_MYSQL    /* vpopmail's SQL tables, through cfg->store */
+};
+struct vp_store;
+
 /* Everything a call needs to know about the installation; owned by the caller. */
 typedef struct vp_config {
 	const char *vpopmail_dir; /* vpopmail home: domains/, bin/vdelivermail */
@@ -156,6 +163,9 @@ typedef struct vp_config {
 	int auth_fast_unknown;    /* unknown user: answer at once (0: pay one crypt, like a wrong password) */
 	int allow_host_domains;   /* a name of control/me or locals may become a domain (leaves locals) */
 	const char *autoresponder; /* program of vacation/robot lines; NULL: VP_AUTORESPONDER_DEFAULT */
+	enum vp_backend backend;
+	struct vp_store *store;   /* VP_BACKEND_MYSQL: the caller's open handle, used by one
+	                             thread at a time (vp_store.h); ignored for cdb */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
