@@ -1684,6 +1684,8 @@ static void info_store(const vp_config *cfg)
 	else
 		snprintf(buf, sizeof buf, "no: %s", err.msg[0] ? err.msg : vp_strerror(rc));
 	php_info_print_table_row(2, "MySQL connection works", buf);
+	snprintf(buf, sizeof buf, "%lu", in.connects);
+	php_info_print_table_row(2, "MySQL connects by this process", buf);
 }
 
 static PHP_MINFO_FUNCTION(vpopmail)
