@@ -1,5 +1,5 @@
 --TEST--
-vpopmail.backend=mysql: no server gives false + VPOPMAIL_VA_NO_AUTH_CONNECTION (a silent one within the connect timeout), nothing written; a restarted server costs one reconnect; phpinfo() shows backend, server, database, schema and the connection; the read side and lastauth rows; batches refused; a 5.4-era pw_passwd CHAR(40) refused by name
+vpopmail.backend=mysql: no server gives false + VPOPMAIL_VA_NO_AUTH_CONNECTION (a silent one within the connect timeout), nothing written; a restarted server costs one reconnect; phpinfo() shows backend, server, database, schema and the connection; the read side and lastauth rows; a 5.4-era pw_passwd CHAR(40) refused by name
 --EXTENSIONS--
 vpopmail
 --INI--
@@ -32,7 +32,7 @@ function info(): array
 }
 
 echo "-- no vpopmail.mysql, then no server behind it\n";
-var_dump(@vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_errno() === VPOPMAIL_VA_NO_AUTH_CONNECTION, vpopmail_error());
+var_dump(@vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_errno() === VPOPMAIL_VA_NO_AUTH_CONNECTION, str_replace($db, 'DB', vpopmail_error()));
 file_put_contents("$db/vpopmail.mysql", "# as mariadb.sh writes it\nlocalhost|0|vpopmailuser|vpoppasswd|vpopmail\n");
 var_dump(@vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_errno() === VPOPMAIL_VA_NO_AUTH_CONNECTION);
 echo implode("\n", info()), "\n";
@@ -76,7 +76,6 @@ var_dump(vpopmail_set_user_flags('alice', 'example.com', VPOPMAIL_NO_IMAP),
          vpopmail_set_user_gecos('alice', 'example.com', 'Alice A'), vpopmail_user_info('alice', 'example.com')['gecos']);
 
 echo "-- refused\n";
-var_dump(@vpopmail_batch('example.com', [['op' => 'del', 'user' => 'bob']]), vpopmail_errno() === VPOPMAIL_VA_BAD_CONFIG, vpopmail_error());
 /* a 5.4-era table (a SHA-512 hash would be cut to 40 characters), met by a
  * fresh process: refused by the column's name before anything is sent */
 vp_m_sql($db, "DROP TABLE vpopmail");
@@ -97,7 +96,7 @@ vp_rmtree(vp_root('vp-302'));
 -- no vpopmail.mysql, then no server behind it
 bool(false)
 bool(true)
-string(91) "no authentication database connection: /tmp/wire-tmp/vp-302-db/vpopmail.mysql: no such file"
+string(70) "no authentication database connection: DB/vpopmail.mysql: no such file"
 bool(false)
 bool(true)
   Backend: mysql
@@ -165,9 +164,6 @@ bool(true)
 bool(true)
 string(7) "Alice A"
 -- refused
-bool(false)
-bool(true)
-string(73) "invalid configuration: batches are not supported on the mysql backend yet"
 bool(false)
 bool(true)
 string(140) "password too long (max=128): column vpopmail.pw_passwd holds 40 characters, the value has 106 (the table is left as it is: widen the column)"
