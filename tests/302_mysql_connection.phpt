@@ -7,6 +7,7 @@ vpopmail.directory={TMP}/vp-302/vpopmail
 vpopmail.qmail_dir={TMP}/vp-302/qmail
 vpopmail.uid=89
 vpopmail.gid=89
+pcre.jit=0
 vpopmail.backend=mysql
 vpopmail.mysql_config={TMP}/vp-302-db/vpopmail.mysql
 vpopmail.mysql_socket={TMP}/vp-302-db/sock
