@@ -42,7 +42,7 @@ vp_m_stop($db);
 require __DIR__ . '/mysql.inc';
 vp_m_dovecot_stop(vp_root('vp-306-dc'));
 vp_m_stop(vp_root('vp-306-db'));
-vp_rmtree(vp_root('vp-306-dc'));
+vp_m_dovecot_rmtree(vp_root('vp-306-dc'));
 vp_rmtree(vp_root('vp-306-db'));
 vp_rmtree(vp_root('vp-306'));
 ?>
