@@ -24,6 +24,7 @@
 
 #include "php_vpopmail.h"
 #include "vpcore.h"
+#include "vp_store.h"
 #include "vpopmail_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(vpopmail)
@@ -61,6 +62,16 @@ PHP_INI_BEGIN()
 	/* Per script: whether a login is recorded changes nothing else in the tree. */
 	STD_PHP_INI_BOOLEAN("vpopmail.auth_logging", "1", PHP_INI_ALL, OnUpdateBool, auth_logging,
 	                    zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.backend", "cdb", PHP_INI_SYSTEM, OnUpdateStringUnempty, backend,
+	                  zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.mysql_config", "", PHP_INI_SYSTEM, OnUpdateString, mysql_config,
+	                  zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.mysql_socket", "", PHP_INI_SYSTEM, OnUpdateString, mysql_socket,
+	                  zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.mysql_connect_timeout", "5", PHP_INI_SYSTEM, OnUpdateLong,
+	                  mysql_connect_timeout, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.mysql_layout", "auto", PHP_INI_SYSTEM, OnUpdateStringUnempty,
+	                  mysql_layout, zend_vpopmail_globals, vpopmail_globals)
 PHP_INI_END()
 
 /* A numeric id, a name looked up with the reentrant getpw*_r calls, or the default. */
@@ -192,6 +203,37 @@ static bool load_config(vp_config *cfg, vp_error *err)
 		cfg->reload_target = reload + 4;
 	} else if (strcmp(reload, "none") != 0) {
 		vp_fail(err, VA_BAD_CONFIG, "vpopmail.qmail_reload: expected none, pidfile:PATH or svc:DIR");
+		return false;
+	}
+	if (strcmp(VPOPMAIL_G(backend), "mysql") == 0) {
+		cfg->backend = VP_BACKEND_MYSQL;
+		/* One handle per process (per thread under ZTS), kept across requests;
+		 * opening does no I/O, the first statement connects. */
+		if (!VPOPMAIL_G(store)) {
+			vp_store_options opt;
+			memset(&opt, 0, sizeof opt);
+			opt.mysql_config = *VPOPMAIL_G(mysql_config) ? VPOPMAIL_G(mysql_config) : NULL;
+			opt.mysql_socket = *VPOPMAIL_G(mysql_socket) ? VPOPMAIL_G(mysql_socket) : NULL;
+			opt.connect_timeout = (int)MIN(MAX(VPOPMAIL_G(mysql_connect_timeout), 1), 600);
+			/* vpopmail's configure names: --enable-many-domains (default) or not */
+			const char *layout = VPOPMAIL_G(mysql_layout);
+			if (strcmp(layout, "many-domains") == 0)
+				opt.layout = VP_STORE_LAYOUT_MANY;
+			else if (strcmp(layout, "disable-many-domains") == 0)
+				opt.layout = VP_STORE_LAYOUT_PER_DOMAIN;
+			else if (strcmp(layout, "auto") != 0) {
+				vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_layout: expected auto, many-domains "
+				        "or disable-many-domains");
+				return false;
+			}
+			VPOPMAIL_G(store_cfg) = *cfg;
+			if (vp_store_open(&vp_store_mysql_driver, &VPOPMAIL_G(store_cfg), &opt,
+			                  &VPOPMAIL_G(store), err) != 0)
+				return false;
+		}
+		cfg->store = VPOPMAIL_G(store);
+	} else if (strcmp(VPOPMAIL_G(backend), "cdb") != 0) {
+		vp_fail(err, VA_BAD_CONFIG, "vpopmail.backend: expected cdb or mysql");
 		return false;
 	}
 	return vp_config_check(cfg, err) == 0;
@@ -1910,10 +1952,17 @@ static PHP_GINIT_FUNCTION(vpopmail)
 	vpopmail_globals->enforce_override = -1;
 }
 
+static PHP_GSHUTDOWN_FUNCTION(vpopmail)
+{
+	vp_store_close(vpopmail_globals->store);
+	vpopmail_globals->store = NULL;
+}
+
 static PHP_MINIT_FUNCTION(vpopmail)
 {
 	REGISTER_INI_ENTRIES();
 	register_vpopmail_symbols(module_number);
+	vp_store_library_init(); /* Connector/C's one-time init, before any thread */
 	/* Said once at start-up; PHP still starts (a failing MINIT would take every
 	 * other script down with it) and every call then fails with VA_BAD_CONFIG. */
 	vp_error err;
@@ -1924,6 +1973,10 @@ static PHP_MINIT_FUNCTION(vpopmail)
 
 static PHP_MSHUTDOWN_FUNCTION(vpopmail)
 {
+	/* this thread's handle before the library goes (GSHUTDOWN comes later) */
+	vp_store_close(VPOPMAIL_G(store));
+	VPOPMAIL_G(store) = NULL;
+	vp_store_library_end();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;
 }
@@ -1938,6 +1991,16 @@ static PHP_RINIT_FUNCTION(vpopmail)
 	return SUCCESS;
 }
 
+static PHP_RSHUTDOWN_FUNCTION(vpopmail)
+{
+	/* A request cut short never leaves a transaction open on the kept connection. */
+	if (VPOPMAIL_G(store) && vp_store_in_txn(VPOPMAIL_G(store))) {
+		vp_error ignored;
+		vp_store_rollback(VPOPMAIL_G(store), &ignored);
+	}
+	return SUCCESS;
+}
+
 static void info_writable(const char *label, const char *path)
 {
 	char hint[512];
@@ -1949,6 +2012,35 @@ static void info_writable(const char *label, const char *path)
 		snprintf(hint, sizeof hint, "no: %s is not writable by uid %ld; run PHP as root or the vpopmail user",
 		         path, (long)geteuid());
 	php_info_print_table_row(2, label, hint);
+}
+
+/* Backend rows: which store, and for mysql where it is and whether it answers. */
+static void info_store(const vp_config *cfg)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	if (!s) {
+		php_info_print_table_row(2, "Backend", "cdb (vpasswd files)");
+		return;
+	}
+	vp_error err;
+	char buf[512];
+	int rc = vp_store_ping(s, &err);
+	vp_store_info in;
+	vp_store_info_get(s, &in);
+	php_info_print_table_row(2, "Backend", "mysql");
+	php_info_print_table_row(2, "MySQL server", in.server[0] ? in.server : "(vpopmail.mysql unreadable)");
+	php_info_print_table_row(2, "MySQL database", in.database);
+	php_info_print_table_row(2, "Schema variant",
+	                         in.layout == VP_STORE_LAYOUT_MANY ? "many-domains (one vpopmail table)"
+	                         : in.layout == VP_STORE_LAYOUT_PER_DOMAIN ? "disable-many-domains (one table per domain)"
+	                         : "unknown (not connected)");
+	if (rc == 0)
+		snprintf(buf, sizeof buf, "yes");
+	else
+		snprintf(buf, sizeof buf, "no: %s", err.msg[0] ? err.msg : vp_strerror(rc));
+	php_info_print_table_row(2, "MySQL connection works", buf);
+	snprintf(buf, sizeof buf, "%lu", in.connects);
+	php_info_print_table_row(2, "MySQL connects by this process", buf);
 }
 
 static PHP_MINFO_FUNCTION(vpopmail)
@@ -1975,6 +2067,7 @@ static PHP_MINFO_FUNCTION(vpopmail)
 		php_info_print_table_row(2, "Files chowned to the domain owner",
 		                         cfg.chown_files ? "yes" : "no (not running as root)");
 		info_writable("Can write the vpopmail tree", cfg.vpopmail_dir);
+		info_store(&cfg);
 		snprintf(path, sizeof path, "%s/users", cfg.qmail_dir);
 		info_writable("Can write users/assign", path);
 		snprintf(path, sizeof path, "%s/control", cfg.qmail_dir);
@@ -1995,12 +2088,12 @@ zend_module_entry vpopmail_module_entry = {
 	PHP_MINIT(vpopmail),
 	PHP_MSHUTDOWN(vpopmail),
 	PHP_RINIT(vpopmail),
-	NULL,
+	PHP_RSHUTDOWN(vpopmail),
 	PHP_MINFO(vpopmail),
 	PHP_VPOPMAIL_VERSION,
 	PHP_MODULE_GLOBALS(vpopmail),
 	PHP_GINIT(vpopmail),
-	NULL,
+	PHP_GSHUTDOWN(vpopmail),
 	NULL,
 	STANDARD_MODULE_PROPERTIES_EX
 };

@@ -4,6 +4,8 @@
 
 #define PHP_VPOPMAIL_VERSION "0.2.0"
 
+#include "vpcore.h"
+
 extern zend_module_entry vpopmail_module_entry;
 #define phpext_vpopmail_ptr &vpopmail_module_entry
 
@@ -24,6 +26,13 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	char *autoresponder;          /* vpopmail.autoresponder: the program of vacation and robot lines */
 	bool enforce_limits;          /* vpopmail.enforce_limits: the site's default */
 	int enforce_override;         /* vpopmail_enforce_limits() for this request: -1 none, 0, 1 */
+	char *backend;                /* vpopmail.backend: cdb or mysql */
+	char *mysql_config;           /* vpopmail.mysql_config: "" = <directory>/etc/vpopmail.mysql */
+	char *mysql_socket;           /* vpopmail.mysql_socket: "" = Connector/C's default */
+	zend_long mysql_connect_timeout; /* vpopmail.mysql_connect_timeout, seconds */
+	char *mysql_layout;           /* vpopmail.mysql_layout: auto, many-domains, disable-many-domains */
+	struct vp_store *store;       /* mysql: this thread's handle, opened on first use, kept */
+	vp_config store_cfg;          /* the configuration the handle was opened with (outlives it) */
 	bool ids_resolved;            /* uid/gid looked up once: the settings are PHP_INI_SYSTEM */
 	int ids_error;                /* 0, or 1 (uid) / 2 (gid) naming the setting that failed */
 	zend_long uid_value;

@@ -52,6 +52,7 @@
 #define _GNU_SOURCE
 #endif
 #include "vp_password.h"
+#include "vp_store.h"
 #include "vp_vpasswd.h"
 
 #include "vp_limits.h"
@@ -251,7 +252,12 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 			               uname, dom.realdomain);
 		}
 	}
-	if (logging) {
+	vp_store *st = vp_cfg_store(cfg);
+	if (logging && st) {
+		/* mysql: the lastauth row (one statement), best effort as the file */
+		vp_error ignored;
+		vp_store_lastauth_set(st, &dom, &e, remote_ip, (long long)time(NULL), &ignored);
+	} else if (logging) {
 		int hfd = lastauth_home(cfg, &dom, e.dir, err);
 		if (hfd == VA_UNSAFE_PATH) {
 			explicit_bzero(&e, sizeof e);

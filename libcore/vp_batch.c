@@ -33,6 +33,7 @@
 #include "vp_password.h"
 #include "vp_quota.h"
 #include "vp_user_int.h"
+#include "vp_store.h"
 #include "vp_vpasswd.h"
 
 #include <errno.h>
@@ -406,6 +407,27 @@ static void placement_undo(const vp_batch *b, placement *p)
 	}
 }
 
+static int place_core(vp_batch *b, placement *p, vp_dir_control *dc, int *exists, int *dirty,
+                      size_t ndel, vp_error *err);
+
+/* The mysql backend: the counter is the domain's dir_control row, read
+ * locked in the batch's transaction and written back by the store. */
+typedef struct place_ctx {
+	vp_batch *b;
+	placement *p;
+	size_t ndel;
+} place_ctx;
+
+static int place_store_fn(void *ctx, vp_dir_control *dc, int existed, vp_error *err)
+{
+	place_ctx *c = ctx;
+	int exists = existed, dirty = 0;
+	int rc = place_core(c->b, c->p, dc, &exists, &dirty, c->ndel, err);
+	if (rc != 0)
+		return rc;
+	return dirty ? 0 : VP_STORE_DIRC_KEEP;
+}
+
 /* Buckets for the adds (free list first, then the counter, in operation
  * order) and the deletes' buckets back on the free list; both files written
  * once.  Same results as the single calls in sequence, adds first. */
@@ -430,7 +452,17 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 
 	vp_dir_control dc;
-	int rc = vp_read_file(p->dcpath, &p->dirc_orig, &p->dirc_len, 4096, err);
+	int rc;
+	vp_store *s = vp_cfg_store(cfg);
+	if (s) {
+		vp_store_counter c = { dom, dom->uid, dom->gid };
+		place_ctx ctx = { b, p, ndel };
+		if ((rc = vp_store_dirc_update(s, &c, place_store_fn, &ctx, NULL, err)) == 0)
+			return 0;
+		placement_undo(b, p);
+		goto fail;
+	}
+	rc = vp_read_file(p->dcpath, &p->dirc_orig, &p->dirc_len, 4096, err);
 	if (rc < -1)
 		goto fail;
 	int exists = rc == 0, dirty = 0;
@@ -440,7 +472,34 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 	}
 	if (!exists)
 		vp_dirc_init(&dc);
+	if ((rc = place_core(b, p, &dc, &exists, &dirty, ndel, err)) == 0 && dirty) {
+		char buf[256];
+		size_t n = vp_dirc_format(&dc, buf, sizeof buf);
+		if (n == 0) {
+			rc = vp_fail(err, VA_CORRUPT_FILE, "%s", p->dcpath);
+		} else {
+			rc = vp_write_file_atomic(cfg, p->dcpath, buf, n, 0600, dom->uid, dom->gid,
+			                          cfg->chown_files, err);
+			p->dirc_written = rc == 0;
+		}
+	}
+	if (rc == 0)
+		return 0;
+	placement_undo(b, p);
+fail:
+	*failed = first;
+	return op_fail(err, first, b->ops[first].kind, b->ops[first].name, rc);
+}
 
+/* The free list (read, the adds' buckets taken, the deletes' put back,
+ * written once) and the counter dc changed to match; *dirty when dc did. */
+static int place_core(vp_batch *b, placement *p, vp_dir_control *dcp, int *existsp, int *dirtyp,
+                      size_t ndel, vp_error *err)
+{
+	const vp_config *cfg = b->cfg;
+	const vp_domain_info *dom = &b->dom;
+	vp_dir_control dc = *dcp;
+	int exists = *existsp, dirty = 0, rc = 0;
 	vp_lock flock = { -1 };
 	char *freedata = NULL;
 	size_t freelen = 0;
@@ -458,7 +517,7 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 	if (have_free || nfree > 0) {
 		/* a leaf under .vpasswd.lock (lock order: vpcore.h) */
 		if ((rc = vp_lock_acquire(cfg, p->freelock, &flock, err)) != 0)
-			goto fail;
+			goto fail_locked;
 		if (cfg->chown_files && fchown(flock.fd, dom->uid, dom->gid) != 0) {
 			/* cosmetic */
 		}
@@ -537,17 +596,6 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 			free_changed = 1;
 		}
 	}
-	if (dirty) {
-		char buf[256];
-		size_t n = vp_dirc_format(&dc, buf, sizeof buf);
-		if (n == 0) {
-			rc = vp_fail(err, VA_CORRUPT_FILE, "%s", p->dcpath);
-		} else {
-			rc = vp_write_file_atomic(cfg, p->dcpath, buf, n, 0600, dom->uid, dom->gid,
-			                          cfg->chown_files, err);
-			p->dirc_written = rc == 0;
-		}
-	}
 	if (rc == 0 && free_changed) {
 		rc = vp_write_file_atomic(cfg, p->freepath, keep, klen, 0600, dom->uid, dom->gid,
 		                          cfg->chown_files, err);
@@ -562,12 +610,10 @@ static int place(vp_batch *b, placement *p, size_t *failed, vp_error *err)
 fail_locked:
 	free(freedata);
 	vp_lock_release(&flock);
-	if (rc == 0)
-		return 0;
-	placement_undo(b, p);
-fail:
-	*failed = first;
-	return op_fail(err, first, b->ops[first].kind, b->ops[first].name, rc);
+	*dcp = dc;
+	*existsp = exists;
+	*dirtyp = dirty;
+	return rc;
 }
 
 /* ---- commit ---- */
@@ -587,11 +633,14 @@ static int fmt_line(batch_op *o, const vp_user_entry *e, vp_error *err)
 	return 0;
 }
 
-/* Check one operation against the store; prepare its line. */
+/* Check one operation against the store; prepare its line.  mysql: the
+ * record is read locked in the batch's transaction. */
 static int check_op(vp_batch *b, vp_vpw_reader *rd, batch_op *o, vp_user_entry *e, vp_error *err)
 {
 	const vp_config *cfg = b->cfg;
-	int rc = vp_vpw_find(rd, o->name, e, err);
+	vp_store *st = vp_cfg_store(cfg);
+	int rc = st ? vp_store_user_get(st, &b->dom, o->name, VP_STORE_GET_LOCK, e, err)
+	            : vp_vpw_find(rd, o->name, e, err);
 	if (rc < 0)
 		return rc;
 	if (o->kind == OP_ADD)
@@ -659,7 +708,8 @@ static int prepare_add(vp_batch *b, batch_op *o, vp_user_entry *e, vp_error *err
 	memset(e, 0, sizeof *e);
 	snprintf(e->name, sizeof e->name, "%s", o->name);
 	snprintf(e->passwd, sizeof e->passwd, "%s", o->hash);
-	e->uid_flag = o->apop ? 2 : 1;
+	vp_store *st = vp_cfg_store(cfg);
+	e->uid_flag = st ? vp_store_new_uid_flag(st, o->apop) : o->apop ? 2 : 1;
 	snprintf(e->gecos, sizeof e->gecos, "%s", o->gecos[0] ? o->gecos : o->name);
 	snprintf(e->dir, sizeof e->dir, "%s", home);
 	snprintf(e->quota, sizeof e->quota, "%s", o->has_quota ? o->quota : b->initq);
@@ -681,6 +731,41 @@ static long net_adds(const vp_batch *b)
 	return n;
 }
 
+/* mysql: step 5 as rows, in operation order, inside the batch's
+ * transaction (the counter was written by place): the entry each line
+ * holds, with its lastauth row for an add. */
+static int store_apply(vp_batch *b, vp_store *st, vp_user_entry *e, size_t *failed, vp_error *err)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		batch_op *o = &b->ops[i];
+		int rc = 0;
+		if (o->line) {
+			const char *colon = memchr(o->line, ':', o->linelen);
+			size_t off = colon ? (size_t)(colon - o->line) + 1 : o->linelen;
+			memset(e, 0, sizeof *e);
+			if (!colon || vp_vpw_parse_value(o->name, o->line + off, o->linelen - off - 1, e) != 0)
+				rc = vp_fail(err, VA_CORRUPT_FILE, "%s", o->name);
+		}
+		if (rc == 0) {
+			if (o->kind == OP_ADD) {
+				if ((rc = vp_store_user_add(st, &b->dom, e, err)) == 0)
+					rc = vp_store_lastauth_set(st, &b->dom, e, NULL, (long long)time(NULL), err);
+			} else if (o->kind == OP_DEL) {
+				if ((rc = vp_store_user_del(st, &b->dom, o->name, err)) == 0)
+					rc = vp_store_lastauth_del(st, &b->dom, o->name, err);
+			} else {
+				rc = vp_store_user_update(st, &b->dom, e, o->kind == OP_PASSWD
+				                          ? VP_STORE_F_PASSWD | VP_STORE_F_CLEAR : VP_STORE_F_QUOTA, err);
+			}
+		}
+		if (rc != 0) {
+			*failed = i;
+			return op_fail(err, i, o->kind, o->name, rc);
+		}
+	}
+	return 0;
+}
+
 int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 {
 	size_t failed = (size_t)-1;
@@ -689,7 +774,7 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 	vp_vpw_change *ch = NULL;
 	vp_user_entry *e = NULL;
 	placement pl;
-	int rc = 0, placed = 0;
+	int rc = 0, placed = 0, txn = 0;
 
 	memset(&pl, 0, sizeof pl);
 	vp_error_clear(err);
@@ -737,10 +822,16 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 	if (rc != 0)
 		goto done;
 
-	/* 3. under the lock: every operation against the store, in order */
+	/* 3. under the lock: every operation against the store, in order
+	 * (mysql: one transaction from here to the commit of step 5) */
+	vp_store *st = vp_cfg_store(cfg);
 	if ((rc = vp_vpw_lock(cfg, dom, &lock, err)) != 0)
 		goto done;
-	if ((rc = vp_vpw_open_locked(cfg, dom, &rd, err)) != 0)
+	if (st) {
+		if ((rc = vp_store_begin(st, dom, VP_STORE_NEED_DIRC | VP_STORE_NEED_LASTAUTH, err)) != 0)
+			goto done;
+		txn = 1;
+	} else if ((rc = vp_vpw_open_locked(cfg, dom, &rd, err)) != 0)
 		goto done;
 	for (size_t i = 0; i < b->n; i++) {
 		batch_op *o = &b->ops[i];
@@ -799,7 +890,13 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		ch[i].line = o->line;
 		ch[i].linelen = o->line ? o->linelen : 0;
 	}
-	if ((rc = vp_vpw_merge(cfg, dom, ch, b->n, &failed, err)) != 0) {
+	if (st) {
+		if ((rc = store_apply(b, st, e, &failed, err)) != 0)
+			goto done;
+		txn = 0;
+		if ((rc = vp_store_commit(st, err)) != 0)
+			goto done;
+	} else if ((rc = vp_vpw_merge(cfg, dom, ch, b->n, &failed, err)) != 0) {
 		if (failed != (size_t)-1)
 			op_fail(err, failed, b->ops[failed].kind, b->ops[failed].name, rc);
 		goto done;
@@ -838,6 +935,10 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 
 done:
 	vp_vpw_close(&rd);
+	if (txn) {
+		vp_error ignored;
+		vp_store_rollback(vp_cfg_store(cfg), &ignored);
+	}
 	if (rc != 0 && placed) {
 		vp_error keep = { 0, "" };
 		if (err)

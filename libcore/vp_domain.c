@@ -7,7 +7,7 @@
  * vpcore.h), so that it never runs beside a writer of the domain's files;
  * those writers hold vp_domain_lock, which finds a deleted or re-made domain.
  */
-#include "vpcore.h"
+#include "vp_store.h"
 
 #include <cdb.h>
 #include <dirent.h>
@@ -280,6 +280,30 @@ static int remove_crashed_add_dir(int pfd, const char *name)
 	return 0;
 }
 
+/* The per-uid domain counter: domains/.dir-control, or the store's dom_<uid>
+ * row (mysql).  next: the bucket of the new domain. */
+static int domains_counter_next(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
+                                char *bucket, size_t size, vp_error *err)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	if (!s)
+		return vp_dirc_next(cfg, path, uid, gid, bucket, size, err);
+	vp_store_counter c = { NULL, uid, gid };
+	vp_dir_control dc;
+	int rc = vp_store_dirc_next(s, &c, &dc, err);
+	if (rc == 0)
+		snprintf(bucket, size, "%s", dc.bucket);
+	return rc;
+}
+
+static int domains_counter_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
+                               vp_error *err)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	vp_store_counter c = { NULL, uid, gid };
+	return s ? vp_store_dirc_dec(s, &c, err) : vp_dirc_dec(cfg, path, uid, gid, err);
+}
+
 static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid, gid_t gid,
                              vp_error *err)
 {
@@ -315,7 +339,7 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 
 	/* The per-uid domain counter of spec 1.3, always under our own home. */
 	vp_path_join(counter, sizeof counter, domains, ".dir-control");
-	rc = vp_dirc_next(cfg, counter, uid, gid, bucket, sizeof bucket, err);
+	rc = domains_counter_next(cfg, counter, uid, gid, bucket, sizeof bucket, err);
 	if (rc != 0)
 		goto out;
 
@@ -326,13 +350,13 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 	d.gid = gid;
 	size_t sub = strlen(bucket) + (bucket[0] ? 1 : 0) + strlen(domain);
 	if (blen + strlen("domains") + sub > VP_MAX_PW_DIR) {
-		vp_dirc_dec(cfg, counter, uid, gid, NULL);
+		domains_counter_dec(cfg, counter, uid, gid, NULL);
 		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
 		goto out;
 	}
 	if (snprintf(d.dir, sizeof d.dir, "%s%s%s/%s", domains, bucket[0] ? "/" : "", bucket,
 	             domain) >= (int)sizeof d.dir) {
-		vp_dirc_dec(cfg, counter, uid, gid, NULL);
+		domains_counter_dec(cfg, counter, uid, gid, NULL);
 		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
 		goto out;
 	}
@@ -348,21 +372,28 @@ static int add_domain_locked(const vp_config *cfg, const char *domain, uid_t uid
 		rc = pfd == VA_UNSAFE_PATH
 		         ? pfd
 		         : vp_fail_errno(err, VA_COULD_NOT_MAKE_DOMAIN_DIR, "cannot create", d.dir);
-		vp_dirc_dec(cfg, counter, uid, gid, NULL);
+		domains_counter_dec(cfg, counter, uid, gid, NULL);
 		goto out;
 	}
 	close(ddfd);
 	rc = vp_write_qmail_default(cfg, &d, cfg->compat54 ? "bounce-no-mailbox" : "delete", err);
-	if (rc == 0)
-		rc = write_empty_vpasswd(cfg, &d, err);
+	/* the user store: empty vpasswd files, or the tables (mysql) */
+	vp_store *s = vp_cfg_store(cfg);
+	int made = 0;
+	if (rc == 0) {
+		rc = s ? vp_store_domain_create(s, &d, err) : write_empty_vpasswd(cfg, &d, err);
+		made = rc == 0;
+	}
 	if (rc == 0)
 		rc = vp_qmail_add_domain(cfg, domain, domain, d.dir, uid, gid, err);
 	if (rc != 0) {
 		const char *one[1] = { domain };
 		vp_error ignored;
 		vp_qmail_del_domains(cfg, one, 1, &ignored);
+		if (s && made)
+			vp_store_domain_drop(s, &d, &ignored);
 		vp_remove_tree_at(pfd, domain);
-		vp_dirc_dec(cfg, counter, uid, gid, &ignored);
+		domains_counter_dec(cfg, counter, uid, gid, &ignored);
 	}
 out:
 	if (pfd >= 0)
@@ -452,8 +483,12 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		rc = vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", name);
 	if (rc < 0)
 		goto out;
+	vp_store *s = vp_cfg_store(cfg);
 	if (d.is_alias) {
 		const char *one[1] = { name };
+		/* the store first: a failure there changes nothing */
+		if (s && (rc = vp_store_alias_del(s, name, err)) != 0)
+			goto out;
 		rc = vp_qmail_del_domains(cfg, one, 1, err);
 		goto out;
 	}
@@ -487,6 +522,20 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	 * change) before anything changes; new ones find it gone under their lock. */
 	if ((rc = lock_domain_dir(cfg, pfd, dname, &d, &vpw, err)) != 0)
 		goto out;
+	/* mysql: the domain's rows (users, lastauth, its counter, alias-domain
+	 * rows) go in one transaction before the qmail files: a crash after it
+	 * leaves a registered domain without users, which deleting it again
+	 * finishes, never rows that would block adding the name again. */
+	if (s) {
+		vp_error ignored;
+		if ((rc = vp_store_begin(s, NULL, VP_STORE_NEED_DIRC, err)) != 0)
+			goto out;
+		if ((rc = vp_store_domain_drop(s, &d, err)) != 0 ||
+		    (rc = vp_store_commit(s, err)) != 0) {
+			vp_store_rollback(s, &ignored);
+			goto out;
+		}
+	}
 	char **names;
 	size_t count;
 	rc = vp_assign_names_for(cfg, name, &names, &count, err);
@@ -520,7 +569,7 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		goto out;
 	}
 	vp_path_join(path, sizeof path, domains, ".dir-control");
-	rc = vp_dirc_dec(cfg, path, d.uid, d.gid, err);
+	rc = domains_counter_dec(cfg, path, d.uid, d.gid, err);
 out:
 	vp_lock_release(&dcf);
 	vp_lock_release(&vpw);
@@ -551,7 +600,16 @@ static int add_alias_locked(const vp_config *cfg, const char *alias, const char 
 		return vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", alias);
 	if ((rc = vp_qmail_check_name(cfg, alias, err)) != 0)
 		return rc;
-	return vp_qmail_add_domain(cfg, alias, d.realdomain, d.dir, d.uid, d.gid, err);
+	if ((rc = vp_qmail_add_domain(cfg, alias, d.realdomain, d.dir, d.uid, d.gid, err)) != 0)
+		return rc;
+	/* mysql: also a row of aliasdomains, as vaddaliasdomain writes it */
+	vp_store *s = vp_cfg_store(cfg);
+	if (s && (rc = vp_store_alias_add(s, d.realdomain, alias, err)) != 0) {
+		const char *one[1] = { alias };
+		vp_error ignored;
+		vp_qmail_del_domains(cfg, one, 1, &ignored);
+	}
+	return rc;
 }
 
 static int alias_common(const vp_config *cfg, const char *a, const char *b, int either,

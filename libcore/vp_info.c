@@ -33,6 +33,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "vp_store.h"
 #include "vp_vpasswd.h"
 
 #include <errno.h>
@@ -231,7 +232,19 @@ int vp_user_info_get(const vp_config *cfg, const char *user, const char *domain,
 	snprintf(out->domain, sizeof out->domain, "%s", dom.realdomain);
 	hash_scheme(out->e.passwd, out->scheme, sizeof out->scheme);
 	vp_quota_parse(out->e.quota, &out->quota_bytes, &out->quota_count);
-	read_lastauth(cfg, &dom, out->e.dir, out);
+	vp_store *s = vp_cfg_store(cfg);
+	if (s) {
+		/* mysql: the lastauth row; none reads as the cdb file missing */
+		vp_store_lastauth la;
+		memset(&la, 0, sizeof la);
+		if ((rc = vp_store_lastauth_get(s, &dom, &out->e, &la, err)) < 0)
+			return rc;
+		out->lastauth_state = la.state;
+		out->lastauth_time = la.time;
+		snprintf(out->lastauth_ip, sizeof out->lastauth_ip, "%s", la.ip);
+	} else {
+		read_lastauth(cfg, &dom, out->e.dir, out);
+	}
 	return 1;
 }
 
@@ -461,6 +474,9 @@ int vp_list_users(const vp_config *cfg, const char *domain, unsigned long offset
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = open_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
+	vp_store *s = vp_cfg_store(cfg);
+	if (s)
+		return vp_store_user_list(s, &dom, offset, limit, cb, ctx, err);
 	if (vp_path_join(path, sizeof path, dom.dir, "vpasswd") != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	rd *r = malloc(sizeof *r);
@@ -602,6 +618,15 @@ static int count_dir(const char *dir, unsigned long *count, vp_error *err)
 	return rc;
 }
 
+/* Users of the domain d: its files, or its rows (mysql). */
+static int count_domain(const vp_config *cfg, const vp_domain_info *d, unsigned long *count,
+                        vp_error *err)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	*count = 0;
+	return s ? vp_store_user_count(s, d, count, err) : count_dir(d->dir, count, err);
+}
+
 int vp_count_users(const vp_config *cfg, const char *domain, unsigned long *count,
                    vp_error *err)
 {
@@ -613,7 +638,7 @@ int vp_count_users(const vp_config *cfg, const char *domain, unsigned long *coun
 	*count = 0;
 	if ((rc = open_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
-	return count_dir(dom.dir, count, err);
+	return count_domain(cfg, &dom, count, err);
 }
 
 /* ---- domains ---- */
@@ -715,7 +740,7 @@ int vp_list_domains(const vp_config *cfg, vp_domain_cb cb, void *ctx, vp_error *
 		qsort(list, n, sizeof *list, dom_cmp);
 	for (size_t i = 0; i < n; i++) {
 		unsigned long users = 0;
-		if ((rc = count_dir(list[i].dir, &users, err)) != 0)
+		if ((rc = count_domain(cfg, &list[i], &users, err)) != 0)
 			break;
 		if (cb(ctx, &list[i], users))
 			break;
@@ -746,7 +771,7 @@ int vp_domain_info_get(const vp_config *cfg, const char *domain, vp_domain_info 
 	if (rc != 1)
 		return rc;
 	unsigned long n = 0;
-	if ((rc = count_dir(d.dir, &n, err)) != 0)
+	if ((rc = count_domain(cfg, &d, &n, err)) != 0)
 		return rc;
 	if (out)
 		*out = d;

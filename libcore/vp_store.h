@@ -172,6 +172,14 @@ struct vp_store_driver {
 	int (*domain_drop)(void *st, const vp_domain_info *dom, vp_error *err);
 };
 
+/* The handle the operations use: cfg->store for the mysql backend, NULL for
+ * cdb (whose code paths stay the file code they were).  Each operation asks
+ * this once and branches there. */
+static inline vp_store *vp_cfg_store(const vp_config *cfg)
+{
+	return cfg && cfg->backend == VP_BACKEND_MYSQL ? cfg->store : NULL;
+}
+
 /* ---- drivers and handles (vp_store.c) ---- */
 extern const vp_store_driver vp_store_mysql_driver;  /* vp_store_mysql.c */
 /* "mysql" (later "cdb"); NULL when unknown. */

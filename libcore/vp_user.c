@@ -34,6 +34,7 @@
 #include "vp_limits.h"
 #include "vp_password.h"
 #include "vp_quota.h"
+#include "vp_store.h"
 #include "vp_user_int.h"
 #include "vp_vpasswd.h"
 
@@ -46,6 +47,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef O_CLOEXEC
@@ -295,6 +297,7 @@ static int dirc_count_one(const vp_config *cfg, const vp_domain_info *dom, const
 typedef struct slot {
 	char bucket[16];
 	int taken;          /* .dir-control (maybe) changed */
+	int in_store;       /* the counter is the store's (rolled back with its transaction) */
 	char *dirc;         /* its previous content, NULL when it did not exist */
 	size_t dirc_len;
 	char *freelist;     /* previous .dir_control_free when we rewrote it */
@@ -308,12 +311,47 @@ static void slot_free(slot *sl)
 	sl->dirc = sl->freelist = NULL;
 }
 
+/* The store's counterpart of dirc_count_one. */
+static int store_count_one(void *ctx, vp_dir_control *dc, int existed, vp_error *err)
+{
+	(void)ctx;
+	(void)err;
+	if (!existed || dc->cur_users == 0)
+		return VP_STORE_DIRC_KEEP;
+	dc->cur_users++;
+	return 0;
+}
+
+/* The mysql backend: the free list stays a file (as vpopmail keeps it), the
+ * counter is the domain's dir_control row, inside the caller's transaction. */
+static int take_slot_store(const vp_config *cfg, vp_store *s, const vp_domain_info *dom,
+                           slot *sl, vp_error *err)
+{
+	vp_store_counter c = { dom, dom->uid, dom->gid };
+	vp_dir_control dc;
+	int rc = free_list_take(cfg, dom, sl->bucket, sizeof sl->bucket, &sl->freelist,
+	                        &sl->free_len, err);
+	if (rc < 0)
+		return rc;
+	sl->taken = 1;
+	sl->in_store = 1;
+	if (rc == 1)
+		return vp_store_dirc_update(s, &c, store_count_one, NULL, NULL, err);
+	if ((rc = vp_store_dirc_next(s, &c, &dc, err)) != 0)
+		return rc;
+	snprintf(sl->bucket, sizeof sl->bucket, "%s", dc.bucket);
+	return 0;
+}
+
 /* Where the next user goes: a backfilled bucket, else the counter's.  The
  * caller holds .vpasswd.lock, which guards the user counter. */
 static int take_slot(const vp_config *cfg, const vp_domain_info *dom, slot *sl, vp_error *err)
 {
 	char path[4096];
 	memset(sl, 0, sizeof *sl);
+	vp_store *s = vp_cfg_store(cfg);
+	if (s)
+		return take_slot_store(cfg, s, dom, sl, err);
 	int rc = dom_file(path, sizeof path, dom, ".dir-control", err);
 	if (rc != 0)
 		return rc;
@@ -338,7 +376,7 @@ static void give_back_slot(const vp_config *cfg, const vp_domain_info *dom, slot
 	char path[4096], lockpath[4096];
 	if (!sl->taken)
 		return;
-	if (dom_file(path, sizeof path, dom, ".dir-control", &ignored) == 0) {
+	if (!sl->in_store && dom_file(path, sizeof path, dom, ".dir-control", &ignored) == 0) {
 		if (sl->dirc)
 			vp_write_file_atomic(cfg, path, sl->dirc, sl->dirc_len, 0600, dom->uid, dom->gid,
 			                     cfg->chown_files, &ignored);
@@ -575,8 +613,11 @@ int vp_user_make_home(const vp_config *cfg, const vp_domain_info *dom, const cha
 	close(mfd);
 	if (rc != 0)
 		goto out;
-	/* "0.0.0.0", no newline: created, never logged in (spec 6.9). */
-	if (vp_path_join(path, sizeof path, home, "lastauth") != 0)
+	/* "0.0.0.0", no newline: created, never logged in (spec 6.9).  The
+	 * mysql backend keeps it as a lastauth row instead. */
+	if (vp_cfg_store(cfg))
+		; /* nothing on disk */
+	else if (vp_path_join(path, sizeof path, home, "lastauth") != 0)
 		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	else if (write_new_file(cfg, dom, hfd, "lastauth", "0.0.0.0", 7) != 0)
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", path);
@@ -597,7 +638,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	vp_user_entry *e = NULL;
 	vp_lock lock = { -1 };
 	slot sl;
-	int rc, have_home = 0;
+	int rc, have_home = 0, txn = 0;
+	vp_store *s = vp_cfg_store(cfg);
 
 	memset(&sl, 0, sizeof sl);
 	vp_error_clear(err);
@@ -629,6 +671,12 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		goto out;
+	/* mysql: counter, user row and lastauth row in one transaction, which
+	 * commits only once the home is made (a crash before leaves no row, and
+	 * a home the next add of the name removes). */
+	if (s && (rc = vp_store_begin(s, &dom, VP_STORE_NEED_DIRC | VP_STORE_NEED_LASTAUTH, err)) != 0)
+		goto out;
+	txn = s != NULL;
 	rc = vp_vpw_get_locked(cfg, &dom, uname, NULL, err);
 	if (rc < 0)
 		goto out;
@@ -654,7 +702,7 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	}
 
 	snprintf(e->name, sizeof e->name, "%s", uname);
-	e->uid_flag = apop ? 2 : 1;
+	e->uid_flag = s ? vp_store_new_uid_flag(s, apop) : apop ? 2 : 1;
 	e->flags = 0;
 	snprintf(e->gecos, sizeof e->gecos, "%s", gecos[0] ? gecos : uname);
 	snprintf(e->dir, sizeof e->dir, "%s", home);
@@ -669,6 +717,9 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		goto out;
 	}
 
+	if (s && ((rc = vp_store_user_add(s, &dom, e, err)) != 0 ||
+	          (rc = vp_store_lastauth_set(s, &dom, e, NULL, (long long)time(NULL), err)) != 0))
+		goto out;
 	if (bucket[0] && (rc = vp_user_make_bucket_dirs(cfg, &dom, bucket, err)) != 0)
 		goto out;
 	if ((rc = vp_user_make_home(cfg, &dom, home, &have_home, err)) != 0)
@@ -676,9 +727,18 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	if (strcmp(initq, "NOQUOTA") != 0 &&
 	    (rc = vp_maildirsize_update(cfg, &dom, home, initq, err)) != 0)
 		goto out;
-	rc = vp_vpw_update(cfg, &dom, VP_VPW_ADD, uname, line, (size_t)len, err);
+	if (s) {
+		txn = 0;
+		rc = vp_store_commit(s, err);
+	} else {
+		rc = vp_vpw_update(cfg, &dom, VP_VPW_ADD, uname, line, (size_t)len, err);
+	}
 
 out:
+	if (txn) {
+		vp_error ignored;
+		vp_store_rollback(s, &ignored);
+	}
 	if (rc != 0) {
 		vp_error keep = { 0, "" };
 		if (err)
@@ -811,7 +871,7 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	vp_domain_info dom;
 	vp_user_entry e;
 	vp_lock lock = { -1 };
-	int rc, pfd = -1;
+	int rc, pfd = -1, txn = 0;
 
 	vp_error_clear(err);
 	if (user && !user[0])
@@ -819,9 +879,16 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	if ((rc = check_names(cfg, user, domain, uname, err)) != 0 ||
 	    (rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
+	vp_store *s = vp_cfg_store(cfg);
+	memset(&e, 0, sizeof e);
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	rc = vp_vpw_get_locked(cfg, &dom, uname, &e, err);
+	/* mysql: row, lastauth row and counter in one transaction, then the home. */
+	if (s && (rc = vp_store_begin(s, &dom, VP_STORE_NEED_DIRC | VP_STORE_NEED_LASTAUTH, err)) != 0)
+		goto out;
+	txn = s != NULL;
+	rc = s ? vp_store_user_get(s, &dom, uname, VP_STORE_GET_LOCK, &e, err)
+	       : vp_vpw_get_locked(cfg, &dom, uname, &e, err);
 	if (rc == 0)
 		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", uname, dom.realdomain);
 	if (rc < 0)
@@ -850,11 +917,20 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 			goto out;
 		}
 	}
-	/* vpasswd, vpasswd.cdb, .dir_control_free and .dir-control are each
+	/* cdb: vpasswd, vpasswd.cdb, .dir_control_free and .dir-control are each
 	 * written, fsynced and renamed in turn, and one fsync of the domain
 	 * directory then makes the four renames durable (it was one per file:
 	 * 7 fsyncs, now 5, issue 17). */
-	if ((rc = vp_vpw_update_deferred(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0) {
+	if (s) {
+		vp_store_counter c = { &dom, dom.uid, dom.gid };
+		if ((rc = vp_store_user_del(s, &dom, uname, err)) != 0 ||
+		    (rc = vp_store_lastauth_del(s, &dom, uname, err)) != 0 ||
+		    (rc = vp_store_dirc_dec(s, &c, err)) != 0)
+			goto out;
+		txn = 0;
+		if ((rc = vp_store_commit(s, err)) != 0)
+			goto out;
+	} else if ((rc = vp_vpw_update_deferred(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0) {
 		vp_fsync_dir(dom.dir); /* a failed rewrite may have renamed vpasswd already */
 		goto out;
 	}
@@ -862,12 +938,16 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	vp_error ignored;
 	if (home[0] && vp_user_home_bucket(&dom, home, uname, bucket, sizeof bucket))
 		free_list_put(cfg, &dom, bucket, &ignored);
-	if (dom_file(path, sizeof path, &dom, ".dir-control", &ignored) == 0)
+	if (!s && dom_file(path, sizeof path, &dom, ".dir-control", &ignored) == 0)
 		vp_dirc_dec_deferred(cfg, path, dom.uid, dom.gid, &ignored);
 	vp_fsync_dir(dom.dir);
 	if (pfd >= 0)
 		vp_discard_at(pfd, uname);
 out:
+	if (txn) {
+		vp_error keep = { 0, "" };
+		vp_store_rollback(s, &keep);
+	}
 	if (pfd >= 0)
 		close(pfd);
 	vp_lock_release(&lock);

@@ -141,6 +141,10 @@ int vp_config_check(const vp_config *cfg, vp_error *err)
 		return rc;
 	if (cfg->uid == 0 || cfg->gid == 0)
 		return vp_fail(err, VA_BAD_CONFIG, "uid and gid must not be 0");
+	if (cfg->backend != VP_BACKEND_CDB && cfg->backend != VP_BACKEND_MYSQL)
+		return vp_fail(err, VA_BAD_CONFIG, "unknown backend");
+	if (cfg->backend == VP_BACKEND_MYSQL && !cfg->store)
+		return vp_fail(err, VA_BAD_CONFIG, "backend mysql without a store handle");
 	return 0;
 }
 

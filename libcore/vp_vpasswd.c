@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #endif
 #include "vp_vpasswd.h"
+#include "vp_store.h"
 
 #include <cdb.h>
 #include <errno.h>
@@ -726,21 +727,96 @@ failed:
 	return rc;
 }
 
+/* The mysql backend: one select (outside a transaction, autocommit). */
+static int store_get(vp_store *s, const vp_domain_info *dom, const char *name,
+                     vp_user_entry *out, vp_error *err)
+{
+	vp_user_entry tmp;
+	int rc = vp_store_user_get(s, dom, name, 0, out ? out : &tmp, err);
+	if (!out)
+		explicit_bzero(&tmp, sizeof tmp);
+	return rc;
+}
+
 int vp_vpw_get(const vp_config *cfg, const vp_domain_info *dom, const char *name,
                vp_user_entry *out, vp_error *err)
 {
-	return lookup(cfg, dom, name, out, 0, err);
+	vp_store *s = vp_cfg_store(cfg);
+	return s ? store_get(s, dom, name, out, err) : lookup(cfg, dom, name, out, 0, err);
 }
 
 int vp_vpw_get_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
                       vp_user_entry *out, vp_error *err)
 {
-	return lookup(cfg, dom, name, out, 1, err);
+	vp_store *s = vp_cfg_store(cfg);
+	return s ? store_get(s, dom, name, out, err) : lookup(cfg, dom, name, out, 1, err);
+}
+
+/* The fields edit changed: what the UPDATE writes. */
+static unsigned changed_fields(const vp_user_entry *a, const vp_user_entry *b)
+{
+	unsigned f = 0;
+	if (strcmp(a->passwd, b->passwd) != 0)
+		f |= VP_STORE_F_PASSWD;
+	if (a->uid_flag != b->uid_flag)
+		f |= VP_STORE_F_UID;
+	if (a->flags != b->flags)
+		f |= VP_STORE_F_FLAGS;
+	if (strcmp(a->gecos, b->gecos) != 0)
+		f |= VP_STORE_F_GECOS;
+	if (strcmp(a->dir, b->dir) != 0)
+		f |= VP_STORE_F_DIR;
+	if (strcmp(a->quota, b->quota) != 0)
+		f |= VP_STORE_F_QUOTA;
+	if (a->has_clear != b->has_clear || strcmp(a->clear, b->clear) != 0)
+		f |= VP_STORE_F_CLEAR;
+	return f;
+}
+
+/* The mysql backend: the row read FOR UPDATE, edited, the changed columns
+ * written back, in one transaction (a concurrent edit of another field of
+ * the same row waits and is not lost).  The entry passes vp_vpw_format, so
+ * both backends refuse the same values. */
+static int store_edit(vp_store *s, const vp_domain_info *dom, const char *name,
+                      vp_vpw_edit_fn edit, void *ctx, vp_user_entry *e, vp_error *err)
+{
+	char line[1024];
+	vp_user_entry old;
+	memset(&old, 0, sizeof old);
+	int rc = vp_store_begin(s, dom, 0, err);
+	if (rc != 0)
+		return rc;
+	rc = vp_store_user_get(s, dom, name, VP_STORE_GET_LOCK, e, err);
+	if (rc == 0)
+		rc = vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", name, dom->realdomain);
+	else if (rc > 0) {
+		old = *e;
+		rc = edit(ctx, e, err);
+	}
+	if (rc == 0) {
+		int len = vp_vpw_format(e, line, sizeof line, err);
+		rc = len < 0 ? len : 0;
+	}
+	unsigned fields = rc == 0 ? changed_fields(&old, e) : 0;
+	if (fields)
+		rc = vp_store_user_update(s, dom, e, fields, err);
+	if (rc == 0)
+		rc = vp_store_commit(s, err);
+	else {
+		vp_error ignored;
+		vp_store_rollback(s, &ignored);
+	}
+	explicit_bzero(line, sizeof line);
+	explicit_bzero(&old, sizeof old);
+	return rc;
 }
 
 int vp_vpw_edit_locked(const vp_config *cfg, const vp_domain_info *dom, const char *name,
                        vp_vpw_edit_fn edit, void *ctx, vp_user_entry *e, vp_error *err)
 {
+	vp_store *s = vp_cfg_store(cfg);
+	if (s)
+		return store_edit(s, dom, name, edit, ctx, e, err);
 	char line[1024];
 	int rc = lookup(cfg, dom, name, e, 1, err);
 	if (rc == 0)

@@ -144,6 +144,13 @@ enum vp_reload_mode {
 	VP_RELOAD_SVC       /* daemontools: 'h' into <reload_target>/supervise/control */
 };
 
+/* Where accounts live (vp_store.h). */
+enum vp_backend {
+	VP_BACKEND_CDB = 0, /* vpasswd + vpasswd.cdb files, as vpopmail's cdb module */
+	VP_BACKEND_MYSQL    /* vpopmail's SQL tables, through cfg->store */
+};
+struct vp_store;
+
 /* Everything a call needs to know about the installation; owned by the caller. */
 typedef struct vp_config {
 	const char *vpopmail_dir; /* vpopmail home: domains/, bin/vdelivermail */
@@ -163,6 +170,9 @@ typedef struct vp_config {
 	int allow_host_domains;   /* a name of control/me or locals may become a domain (leaves locals) */
 	const char *autoresponder; /* program of vacation/robot lines; NULL: VP_AUTORESPONDER_DEFAULT */
 	int enforce_limits;       /* refuse what the domain's limits forbid, as qmailadmin does */
+	enum vp_backend backend;
+	struct vp_store *store;   /* VP_BACKEND_MYSQL: the caller's open handle, used by one
+	                             thread at a time (vp_store.h); ignored for cdb */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
