@@ -33,6 +33,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "vp_store.h"
 #include "vp_vpasswd.h"
 
 #include <cdb.h>
@@ -358,6 +359,14 @@ int vp_vpw_auth_get(const vp_config *cfg, const vp_domain_info *dom, const char 
 {
 	if (decoy && dsize == 0)
 		decoy = NULL;
+	if (vp_cfg_store(cfg)) {
+		/* mysql: the table is the only truth; a vpasswd.cdb left from the
+		 * days of the cdb module must never answer.  The decoy stays empty
+		 * (the configured scheme's dummy crypt). */
+		if (decoy)
+			decoy[0] = '\0';
+		return vp_vpw_get(cfg, dom, name, out, err);
+	}
 	int rc = auth_read(dom, name, out, decoy, dsize);
 	if (rc != AUTH_SLOW)
 		return rc;
