@@ -2,6 +2,7 @@
 Roundcube: Debian's real password plugin (roundcube-plugins) saves through contrib/roundcube/vpopmail_ext.php: success, policy (check_strength and save), wrong current password, disabled changes, rules shown
 --EXTENSIONS--
 vpopmail
+session
 --SKIPIF--
 <?php
 require __DIR__ . '/roundcube.inc';
