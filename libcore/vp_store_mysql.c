@@ -1366,9 +1366,12 @@ static int m_dirc_update(void *p, const vp_store_counter *c, vp_store_dirc_fn fn
 		return rc;
 	if ((rc = ensure_dirc(st, err)) != 0)
 		return rc;
+	vp_dir_control dc;
+	/* A transaction of our own that InnoDB chose as a deadlock victim (two
+	 * first inserts of the same row meet on its gap lock) is tried again. */
+	for (int attempt = 0;; attempt++) {
 	if (own && (rc = m_begin(st, NULL, 0, err)) != 0)
 		return rc;
-	vp_dir_control dc;
 	for (int round = 0; round < 2; round++) {
 		int existed = dirc_read(st, key, 1, &dc, err);
 		if (existed < 0) {
@@ -1395,6 +1398,10 @@ static int m_dirc_update(void *p, const vp_store_counter *c, vp_store_dirc_fn fn
 			rc = m_commit(st, err);
 		else
 			m_rollback(st, &e2);
+		if (rc != 0 && st->last_errno == ER_LOCK_DEADLOCK && attempt < 4)
+			continue;
+	}
+	break;
 	}
 	if (rc == 0 && out)
 		*out = dc;
