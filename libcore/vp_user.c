@@ -860,7 +860,8 @@ int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char 
  * the free list are updated, the home is renamed aside to a dot-name no add
  * can collide with (the name is free again at once) and removed at any
  * depth; what fails of these is not reported (a leftover
- * ".deleted.<name>.<hex>" blocks nothing and goes with the domain).  A
+ * ".deleted.<name>.<hex>" blocks nothing; the next delete in the same
+ * directory, or the domain's, removes it).  A
  * login that had opened the home just before writes its lastauth into the
  * aside tree, which the removal takes too.  (The line goes first so that a
  * writer killed midway never leaves a user without a home.)
@@ -941,8 +942,10 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	if (!s && dom_file(path, sizeof path, &dom, ".dir-control", &ignored) == 0)
 		vp_dirc_dec_deferred(cfg, path, dom.uid, dom.gid, &ignored);
 	vp_fsync_dir(dom.dir);
-	if (pfd >= 0)
+	if (pfd >= 0) {
 		vp_discard_at(pfd, uname);
+		vp_sweep_aside_at(pfd); /* homes of deletes killed here before */
+	}
 out:
 	if (txn) {
 		vp_error keep = { 0, "" };
