@@ -26,7 +26,10 @@
  *    operation.
  * Lookups compare the stored name with the asked one byte for byte: the
  * tables' collation (utf8mb4_general_ci) would equate "Bob", "bob" and
- * "bob ".  Listings sort bytewise (CAST(... AS BINARY)), as the cdb side.
+ * "bob ".  User listings follow the key's collation, as vpopmail's do (an
+ * index order: a page costs its offset, not the domain); the cdb side sorts
+ * bytewise.  Of the bytes a new name may hold, only '^', '_' and '`' sort
+ * differently: after the letters here, before them there.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -1172,18 +1175,25 @@ static int m_user_list(void *p, const vp_domain_info *dom, unsigned long offset,
 	if (!u.t->exists)
 		return 0;
 	select_cols(&u, cols, sizeof cols);
+	/* The index order (the collation's, as vpopmail lists): a page reads
+	 * offset + limit keys, never sorts the domain.  On the shared table the
+	 * page's names come first from a key-only scan (the PRIMARY KEY, or a
+	 * DBA's index on pw_domain when there is one), then only those rows. */
 	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_domain = ? "
-		         "ORDER BY CAST(pw_name AS BINARY) LIMIT ? OFFSET ?", cols);
+		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` v JOIN (SELECT pw_name AS k "
+		         "FROM `vpopmail` WHERE pw_domain = ? ORDER BY pw_name LIMIT ? OFFSET ?) p "
+		         "ON v.pw_name = p.k WHERE v.pw_domain = ? ORDER BY v.pw_name", cols);
 	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` ORDER BY CAST(pw_name AS BINARY) "
-		         "LIMIT ? OFFSET ?", cols, u.name);
-	bparam prm[3];
+		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` ORDER BY pw_name LIMIT ? OFFSET ?",
+		         cols, u.name);
+	bparam prm[4];
 	int n = 0;
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
 	prm[n++] = PI(limit ? (long long)limit : LLONG_MAX);
 	prm[n++] = PI(offset > (unsigned long)LLONG_MAX ? LLONG_MAX : (long long)offset);
+	if (u.many)
+		prm[n++] = PS(dom_name(dom));
 	MYSQL_STMT *s;
 	MYSQL_BIND b[8];
 	vp_user_entry *e = malloc(sizeof *e);
