@@ -112,6 +112,7 @@ typedef struct vp_store_info {
 	int clear_column;        /* -1 unknown, 0 no pw_clear_passwd, 1 present */
 	int connected;
 	unsigned long connects;  /* successful connects so far (1 + reconnects) */
+	unsigned long sent_ahead; /* statements sent without waiting (a login's lastauth) */
 } vp_store_info;
 
 /* Change a counter in place (vp_dirc_inc, a decrement, ...).  existed: the

@@ -40,6 +40,8 @@
 #include <limits.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +257,11 @@ typedef struct mstate {
 
 	char pending_drop[4][65]; /* per-domain tables to drop after the commit */
 	int npending;
+
+	/* A login's lastauth statement sent, its answer not read yet (settle). */
+	MYSQL_STMT *async;
+	int async_wait;          /* what Connector/C waits for (MYSQL_WAIT_*) */
+	unsigned long async_sent; /* so far (vp_store_info) */
 } mstate;
 
 /* ---- errors ---- */
@@ -266,6 +273,7 @@ static int conn_lost(unsigned int e)
 
 static void drop_conn(mstate *st)
 {
+	st->async = NULL; /* its answer dies with the connection */
 	for (int i = 0; i < S_COUNT; i++) {
 		if (st->stmt[i])
 			mysql_stmt_close(st->stmt[i]);
@@ -309,8 +317,57 @@ static int load_conf(mstate *st, vp_error *err)
 
 static int probe(mstate *st, vp_error *err);
 
+/* Read the answer of the lastauth statement a login sent (m_lastauth_set):
+ * the protocol is one statement at a time, so every use of the connection
+ * comes here first.  Best effort as the statement was: an error is dropped
+ * (a lost connection too, which the caller then reopens); a server silent
+ * past the read timeout costs the connection, never a hang. */
+static void settle(mstate *st)
+{
+	MYSQL_STMT *s = st->async;
+	int wait = st->async_wait, ret = 0;
+	unsigned timeout_ms = (unsigned)(st->opt.connect_timeout > 0 ? st->opt.connect_timeout
+	                                                             : DEFAULT_TIMEOUT) * 1000u;
+	if (!s)
+		return;
+	st->async = NULL;
+	while (wait != 0) {
+		struct pollfd pfd = { (int)mysql_get_socket(st->m), 0, 0 };
+		if (wait & MYSQL_WAIT_READ)
+			pfd.events |= POLLIN;
+		if (wait & MYSQL_WAIT_WRITE)
+			pfd.events |= POLLOUT;
+		if (wait & MYSQL_WAIT_EXCEPT)
+			pfd.events |= POLLPRI;
+		int ms = (wait & MYSQL_WAIT_TIMEOUT) ? (int)mysql_get_timeout_value_ms(st->m)
+		                                     : (int)timeout_ms;
+		int r = poll(&pfd, 1, ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		int ready = 0;
+		if (r > 0) {
+			if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+				ready |= MYSQL_WAIT_READ;
+			if (pfd.revents & POLLOUT)
+				ready |= MYSQL_WAIT_WRITE;
+			if (pfd.revents & POLLPRI)
+				ready |= MYSQL_WAIT_EXCEPT;
+		} else if (wait & MYSQL_WAIT_TIMEOUT) {
+			ready = MYSQL_WAIT_TIMEOUT;
+		} else {
+			drop_conn(st); /* silent past the timeout it did not ask for */
+			return;
+		}
+		wait = mysql_stmt_execute_cont(&ret, s, ready);
+	}
+	if (ret != 0 && conn_lost(mysql_stmt_errno(s)))
+		drop_conn(st);
+}
+
 static int connect_now(mstate *st, vp_error *err)
 {
+	if (st->async)
+		settle(st);
 	if (st->m)
 		return 0;
 	/* A new connection would run the rest of the operation outside its
@@ -330,6 +387,9 @@ static int connect_now(mstate *st, vp_error *err)
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_RECONNECT, &no); /* we reconnect ourselves, re-preparing */
+	/* Allows the _start/_cont calls (a login's lastauth); blocking calls
+	 * work as before. */
+	mysql_options(m, MYSQL_OPT_NONBLOCK, 0);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* Strict: a too long value fails instead of being cut.  READ COMMITTED:
 	 * see the top of the file. */
@@ -410,6 +470,9 @@ typedef struct rcol {
  * after a lost connection when that is safe (see the top).  On success the
  * statement is returned, executed, results not yet bound. */
 #define RUN_IDEMPOTENT 0x01
+/* Send only: the answer is read by settle at the next use of the connection
+ * (*out is NULL then).  Never inside a transaction. */
+#define RUN_ASYNC 0x02
 static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int flags,
                MYSQL_STMT **out, vp_error *err)
 {
@@ -474,7 +537,20 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 					nulls[i] = 1;
 				}
 			}
-			if ((np > 0 && mysql_stmt_bind_param(s, b) != 0) || mysql_stmt_execute(s) != 0) {
+			int ret = 0, wait = 0;
+			if (np > 0 && mysql_stmt_bind_param(s, b) != 0)
+				ret = 1;
+			else if (!(flags & RUN_ASYNC))
+				ret = mysql_stmt_execute(s);
+			else if ((wait = mysql_stmt_execute_start(&ret, s)) != 0) {
+				/* the request is in Connector/C's buffer: b may go */
+				st->async = s;
+				st->async_wait = wait;
+				st->async_sent++;
+				*out = NULL;
+				return 0;
+			}
+			if (ret != 0) {
 				e = mysql_stmt_errno(s);
 				emsg = mysql_stmt_error(s);
 			} else {
@@ -579,7 +655,7 @@ static long long write_rows(mstate *st, int id, const char *sql, const bparam *p
 	int rc = run(st, id, sql, p, np, flags, &s, err);
 	if (rc != 0)
 		return rc;
-	return (long long)mysql_stmt_affected_rows(s);
+	return s ? (long long)mysql_stmt_affected_rows(s) : 1; /* sent (RUN_ASYNC) */
 }
 
 /* ---- schema ---- */
@@ -808,6 +884,8 @@ static void m_close(void *p)
 	mstate *st = p;
 	if (!st)
 		return;
+	if (st->async && st->m)
+		settle(st); /* the login's row is written before we hang up */
 	drop_conn(st);
 	explicit_bzero(&st->conf, sizeof st->conf);
 	free(st);
@@ -831,6 +909,7 @@ static void m_info(void *p, vp_store_info *out)
 		? st->many.col[C_CLEAR].present : -1;
 	out->connected = st->m != NULL;
 	out->connects = st->connects;
+	out->sent_ahead = st->async_sent;
 }
 
 static int m_ping(void *p, vp_error *err)
@@ -1446,11 +1525,15 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
 	    (rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
 		return rc;
 	bparam prm[4] = { PS(e->name), PS(dom_name(dom)), PS(ip), PI(when) };
+	/* A login's row (outside a transaction) is one autocommit statement whose
+	 * commit waits for the server's log flush: sent now, its answer read at
+	 * the next use of the connection, so the login does not wait for it.
+	 * In a transaction (add_user) it is part of what commits. */
 	long long r = write_rows(st, S_LA_SET,
 	                         "INSERT INTO lastauth ( user, domain, remote_ip, timestamp ) "
 	                         "VALUES ( ?, ?, ?, ? ) ON DUPLICATE KEY UPDATE "
 	                         "remote_ip = VALUES(remote_ip), timestamp = VALUES(timestamp)",
-	                         prm, 4, RUN_IDEMPOTENT, err);
+	                         prm, 4, RUN_IDEMPOTENT | (st->in_txn ? 0 : RUN_ASYNC), err);
 	return r < 0 ? (int)r : 0;
 }
 

@@ -876,6 +876,58 @@ TEST(lastauth_and_aliases)
 	vp_store_close(s);
 }
 
+/* A login's lastauth row (outside a transaction) is sent without waiting
+ * for its answer: the next statement on the connection reads it first, a
+ * close too, and a failed one (best effort) never breaks what comes next. */
+TEST(lastauth_sent_ahead)
+{
+	reset_db();
+	vp_store_options o = opts();
+	vp_store *s = open_store(&o);
+	vp_error e_;
+	vp_domain_info d = mkdom("ahead.test");
+	OK(vp_store_domain_create(s, &d, E));
+	vp_user_entry u = mkuser("alice", "h", "alice", "/d", "NOQUOTA"), v;
+	OK(vp_store_begin(s, &d, VP_STORE_NEED_LASTAUTH, E));
+	OK(vp_store_user_add(s, &d, &u, E));
+	OK(vp_store_lastauth_set(s, &d, &u, NULL, 1, E)); /* in the transaction: waited for */
+	OK(vp_store_commit(s, E));
+	vp_store_lastauth la;
+	for (int i = 0; i < 50; i++) {
+		char ip[32];
+		snprintf(ip, sizeof ip, "192.0.2.%d", i);
+		OK(vp_store_lastauth_set(s, &d, &u, ip, 100 + i, E));
+		/* the very next statement sees it (one connection, answers in order) */
+		CHECK_EQ_INT(vp_store_lastauth_get(s, &d, &u, &la, E), 1);
+		CHECK_EQ_STR(la.ip, ip);
+		CHECK_EQ_INT(la.time, 100 + i);
+		OK(vp_store_lastauth_set(s, &d, &u, ip, 200 + i, E));
+		CHECK_EQ_INT(vp_store_user_get(s, &d, "alice", 0, &v, E), 1); /* any statement */
+	}
+	vp_store_info info;
+	vp_store_info_get(s, &info);
+	CHECK(info.sent_ahead >= 90); /* not waited for (a few may answer at once) */
+	/* a close reads the answer first: the row is there for everyone after */
+	OK(vp_store_lastauth_set(s, &d, &u, "198.51.100.7", 777, E));
+	vp_store_close(s);
+	char *rows = root_tsv("SELECT remote_ip, timestamp FROM vpopmail.lastauth WHERE user = 'alice'", 0);
+	CHECK(rows && strcmp(rows, "198.51.100.7\t777\n") == 0);
+	free(rows);
+	/* the table gone behind our back: the statement fails on the server,
+	 * the login does not learn it, the connection goes on */
+	s = open_store(&o);
+	OK(vp_store_lastauth_set(s, &d, &u, "198.51.100.8", 778, E)); /* prepared now */
+	CHECK_EQ_INT(vp_store_user_get(s, &d, "alice", 0, &v, E), 1);
+	free(root_tsv("DROP TABLE vpopmail.lastauth", 0));
+	/* an error here or later: the caller (a login) drops it either way */
+	vp_store_lastauth_set(s, &d, &u, "198.51.100.9", 779, E);
+	CHECK_EQ_INT(vp_store_user_get(s, &d, "alice", 0, &v, E), 1);
+	CHECK_EQ_STR(v.gecos, "alice");
+	vp_store_info_get(s, &info);
+	CHECK_EQ_INT(info.connects, 1);
+	vp_store_close(s);
+}
+
 /* A 5.4-era table: CHAR(40) cannot hold a SHA-512 hash.  Refused, the table
  * left exactly as it was; what fits still works, clear text included. */
 TEST(too_narrow_columns_refused)
@@ -1206,6 +1258,7 @@ int main(void)
 		RUN(users_get_list_count_update_delete);
 		RUN(hostile_names_verbatim);
 		RUN(lastauth_and_aliases);
+		RUN(lastauth_sent_ahead);
 		RUN(too_narrow_columns_refused);
 		RUN(no_clear_column_no_clear_text);
 		RUN(unreachable_is_quick);
