@@ -223,7 +223,7 @@ typedef struct table_slot {
  * the table changes. */
 enum {
 	S_PROBE, S_DETECT,
-	S_USER_GET, S_USER_GET_LOCK, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
+	S_USER_GET, S_USER_GET_LOCK, S_USER_AUTH_GET, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
 	S_USER_COUNT,
 	S_DIRC_GET, S_DIRC_GET_LOCK, S_DIRC_INSERT, S_DIRC_UPDATE, S_DIRC_DEL,
 	S_LA_SET, S_LA_GET, S_LA_DEL, S_LA_DEL_DOMAIN,
@@ -1085,6 +1085,69 @@ static int m_user_get(void *p, const vp_domain_info *dom, const char *name, unsi
 	return rc;
 }
 
+/* The row of name and the postmaster's in one statement: two key lookups
+ * whether name exists or not, so that an unknown name costs what a known
+ * one does, and its decoy hash is one this domain really holds (the site's
+ * scheme and cost, whatever the configured scheme is). */
+static int m_user_auth_get(void *p, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err)
+{
+	mstate *st = p;
+	utable u;
+	char cols[160], sql[512];
+	int rc = user_table(st, dom, &u, err);
+	memset(out, 0, sizeof *out);
+	if (rc != 0)
+		return rc;
+	if (!u.t->exists)
+		return 0;
+	select_cols(&u, cols, sizeof cols);
+	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
+	if (u.many)
+		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_name IN (?, 'postmaster') "
+		         "AND pw_domain = ?", cols);
+	else
+		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` WHERE pw_name IN (?, 'postmaster')", cols,
+		         u.name);
+	vp_user_entry *row = malloc(sizeof *row);
+	if (!row)
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	urow w;
+	urow_init(&w, &u, row);
+	MYSQL_STMT *s;
+	MYSQL_BIND b[8];
+	int found = 0;
+	if ((rc = run(st, S_USER_AUTH_GET, sql, prm, u.many ? 2 : 1, RUN_IDEMPOTENT, &s, err)) == 0 &&
+	    (rc = bind_result(st, s, w.r, w.n, b, 1, err)) == 0) {
+		while ((rc = fetch(st, s, w.r, w.n, err)) == 1) {
+			urow_done(&w, row);
+			if (!found && strcmp(row->name, name) == 0) {
+				*out = *row;
+				found = 1;
+			} else if (strlen(row->passwd) < dsize) {
+				strcpy(decoy, row->passwd); /* the postmaster (or a twin by collation) */
+			}
+		}
+		if (st->stmt[S_USER_AUTH_GET] == s)
+			done(s);
+	}
+	explicit_bzero(row, sizeof *row);
+	free(row);
+	if (found && strcmp(name, "postmaster") == 0 && strlen(out->passwd) < dsize)
+		strcpy(decoy, out->passwd);
+	if (rc < 0) {
+		explicit_bzero(out, sizeof *out);
+		explicit_bzero(decoy, dsize);
+		if (st->last_errno == ER_NO_SUCH_TABLE && !u.many) {
+			forget_table(st, u.name);
+			vp_error_clear(err);
+			return 0;
+		}
+		return rc;
+	}
+	return found;
+}
+
 /* Every value of e the row gets must fit its column. */
 static int user_fits(const utable *u, const vp_domain_info *dom, const vp_user_entry *e,
                      unsigned fields, int clear, vp_error *err)
@@ -1769,6 +1832,7 @@ const vp_store_driver vp_store_mysql_driver = {
 	.commit = m_commit,
 	.rollback = m_rollback,
 	.user_get = m_user_get,
+	.user_auth_get = m_user_auth_get,
 	.user_add = m_user_add,
 	.user_del = m_user_del,
 	.user_update = m_user_update,
