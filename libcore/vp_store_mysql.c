@@ -316,6 +316,8 @@ static int load_conf(mstate *st, vp_error *err)
 }
 
 static int probe(mstate *st, vp_error *err);
+static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
+                         vp_error *err);
 
 /* Read the answer of the lastauth statement a login sent (m_lastauth_set):
  * the protocol is one statement at a time, so every use of the connection
@@ -804,35 +806,27 @@ static int create(mstate *st, const char *sql, vp_error *err)
 	return query(st, sql, 1, err);
 }
 
-static int ensure_dirc(mstate *st, vp_error *err)
+/* A table of vpopmail's beside the user table: created (vpopmail's text)
+ * when missing, then probed. */
+static int ensure(mstate *st, int *have, const char *create_sql, const char *table,
+                  const char *const *cols, colinfo *info, int n, vp_error *err)
 {
 	int rc;
-	if (st->have_dirc)
+	if (*have)
 		return 0;
-	if ((rc = create(st, sql_create_dirc, err)) != 0)
+	if ((rc = create(st, create_sql, err)) != 0)
 		return rc;
-	return probe_table(st, "dir_control", dirc_cols, st->dc, D_N, &st->have_dirc, err);
+	return probe_table(st, table, cols, info, n, have, err);
 }
 
-static int ensure_lastauth(mstate *st, vp_error *err)
-{
-	int rc;
-	if (st->have_lastauth)
-		return 0;
-	if ((rc = create(st, sql_create_lastauth, err)) != 0)
-		return rc;
-	return probe_table(st, "lastauth", lastauth_cols, st->la, L_N, &st->have_lastauth, err);
-}
-
-static int ensure_aliases(mstate *st, vp_error *err)
-{
-	int rc;
-	if (st->have_aliases)
-		return 0;
-	if ((rc = create(st, sql_create_aliases, err)) != 0)
-		return rc;
-	return probe_table(st, "aliasdomains", alias_cols, st->al, A_N, &st->have_aliases, err);
-}
+#define ensure_dirc(st, err) \
+	ensure(st, &(st)->have_dirc, sql_create_dirc, "dir_control", dirc_cols, (st)->dc, D_N, err)
+#define ensure_lastauth(st, err) \
+	ensure(st, &(st)->have_lastauth, sql_create_lastauth, "lastauth", lastauth_cols, (st)->la, \
+	       L_N, err)
+#define ensure_aliases(st, err) \
+	ensure(st, &(st)->have_aliases, sql_create_aliases, "aliasdomains", alias_cols, (st)->al, \
+	       A_N, err)
 
 /* Characters of s as the server counts them (UTF-8; ASCII is one each). */
 static unsigned long chars(const char *s)
@@ -978,8 +972,9 @@ static int m_commit(void *p, vp_error *err)
 	for (int i = 0; i < st->npending; i++) {
 		char sql[128];
 		vp_error ignored;
-		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS `%s`", st->pending_drop[i]);
-		if (query(st, sql, 1, &ignored) == 0)
+		if (sql_for_table(sql, sizeof sql, "DROP TABLE IF EXISTS %T", st->pending_drop[i],
+		                  &ignored) == 0 &&
+		    query(st, sql, 1, &ignored) == 0)
 			forget_table(st, st->pending_drop[i]);
 	}
 	st->npending = 0;
@@ -1002,22 +997,114 @@ static int m_rollback(void *p, vp_error *err)
 
 /* ---- user records ---- */
 
-/* The key column compared bytewise too (the index still finds the row). */
-#define NAME_EXACT "CAST(pw_name AS BINARY) = CAST(? AS BINARY)"
-
 static const char *dom_name(const vp_domain_info *dom)
 {
 	return dom->realdomain[0] ? dom->realdomain : dom->name;
 }
 
-/* "pw_name, pw_passwd, ... [, pw_clear_passwd]" as this table has them. */
-static void select_cols(const utable *u, char *out, size_t size)
+/* ---- SQL text of the user tables ----
+ * Each statement is a constant template of the sets below, indexed
+ * [many][clear]: the shared `vpopmail` table (pw_domain in the key) or a
+ * per-domain one, without or with a pw_clear_passwd column.  The table name
+ * goes in by sql_for_table only; every value is a bound parameter. */
+
+#define UCOLS "pw_name, pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell"
+#define UCOLS_C UCOLS ", pw_clear_passwd"
+#define UVALS "?, ?, ?, ?, ?, ?, ?"
+#define UVALS_C UVALS ", ?"
+#define W_ONE " WHERE pw_name = ?"
+#define W_MANY " WHERE pw_name = ? AND pw_domain = ?"
+/* The key column compared bytewise too (the index still finds the row). */
+#define NAME_EXACT "CAST(pw_name AS BINARY) = CAST(? AS BINARY)"
+#define USET(ONE, MANY) { { ONE(UCOLS), ONE(UCOLS_C) }, { MANY(UCOLS), MANY(UCOLS_C) } }
+
+#define GET_ONE(c) "SELECT " c " FROM %T" W_ONE
+#define GET_MANY(c) "SELECT " c " FROM %T" W_MANY
+static const char *const t_get[2][2] = USET(GET_ONE, GET_MANY);
+#define LOCK_ONE(c) "SELECT " c " FROM %T" W_ONE " FOR UPDATE"
+#define LOCK_MANY(c) "SELECT " c " FROM %T" W_MANY " FOR UPDATE"
+static const char *const t_get_lock[2][2] = USET(LOCK_ONE, LOCK_MANY);
+/* the name's row and the postmaster's (m_user_auth_get) */
+#define AUTH_ONE(c) "SELECT " c " FROM %T WHERE pw_name IN (?, 'postmaster')"
+#define AUTH_MANY(c) "SELECT " c " FROM %T WHERE pw_name IN (?, 'postmaster') AND pw_domain = ?"
+static const char *const t_auth_get[2][2] = USET(AUTH_ONE, AUTH_MANY);
+/* The index order (the collation's, as vpopmail lists): a page reads
+ * offset + limit keys, never sorts the domain.  On the shared table the
+ * page's names come first from a key-only scan (the PRIMARY KEY, or a DBA's
+ * index on pw_domain when there is one), then only those rows. */
+#define LIST_ONE(c) "SELECT " c " FROM %T ORDER BY pw_name LIMIT ? OFFSET ?"
+#define LIST_MANY(c) "SELECT " c " FROM %T v JOIN (SELECT pw_name AS k FROM `vpopmail` " \
+	"WHERE pw_domain = ? ORDER BY pw_name LIMIT ? OFFSET ?) p ON v.pw_name = p.k " \
+	"WHERE v.pw_domain = ? ORDER BY v.pw_name"
+static const char *const t_list[2][2] = USET(LIST_ONE, LIST_MANY);
+static const char *const t_add[2][2] = {
+	{ "INSERT INTO %T ( " UCOLS " ) VALUES ( " UVALS " )",
+	  "INSERT INTO %T ( " UCOLS_C " ) VALUES ( " UVALS_C " )" },
+	{ "INSERT INTO %T ( pw_domain, " UCOLS " ) VALUES ( ?, " UVALS " )",
+	  "INSERT INTO %T ( pw_domain, " UCOLS_C " ) VALUES ( ?, " UVALS_C " )" },
+};
+/* Every column as IF(changed, value, itself): one text for any set of
+ * changed fields. */
+#define USETS "pw_passwd = IF(?, ?, pw_passwd), pw_uid = IF(?, ?, pw_uid), " \
+	"pw_gid = IF(?, ?, pw_gid), pw_gecos = IF(?, ?, pw_gecos), pw_dir = IF(?, ?, pw_dir), " \
+	"pw_shell = IF(?, ?, pw_shell)"
+#define USETS_C USETS ", pw_clear_passwd = IF(?, ?, pw_clear_passwd)"
+static const char *const t_update[2][2] = {
+	{ "UPDATE %T SET " USETS W_ONE " AND " NAME_EXACT,
+	  "UPDATE %T SET " USETS_C W_ONE " AND " NAME_EXACT },
+	{ "UPDATE %T SET " USETS W_ONE " AND " NAME_EXACT " AND pw_domain = ?",
+	  "UPDATE %T SET " USETS_C W_ONE " AND " NAME_EXACT " AND pw_domain = ?" },
+};
+/* The exact name: the collation alone would also match "Bob " for "bob". */
+static const char *const t_del[2] = { "DELETE FROM %T" W_ONE " AND " NAME_EXACT,
+	"DELETE FROM %T" W_ONE " AND " NAME_EXACT " AND pw_domain = ?" };
+static const char *const t_count[2] = { "SELECT COUNT(*) FROM %T",
+	"SELECT COUNT(*) FROM %T WHERE pw_domain = ?" };
+/* vpopmail 5.6's CREATE TABLEs (the name backquoted) */
+static const char *const t_create[2][2] = {
+	{ "CREATE TABLE IF NOT EXISTS %T ( " TBL_ONE_COLS ", primary key (pw_name )  )",
+	  "CREATE TABLE IF NOT EXISTS %T ( " TBL_ONE_COLS TBL_CLEAR_COL ", primary key (pw_name )  )" },
+	{ "CREATE TABLE IF NOT EXISTS %T ( " TBL_MANY_COLS ", primary key (pw_name, pw_domain )  )",
+	  "CREATE TABLE IF NOT EXISTS %T ( " TBL_MANY_COLS TBL_CLEAR_COL
+	  ", primary key (pw_name, pw_domain )  )" },
+};
+
+/* The one place a name enters SQL text: tmpl with its one "%T" replaced by
+ * the backquoted table, which must be 1-64 of [a-z0-9_]
+ * (vp_mysql_domain_table's output, or "vpopmail"). */
+static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
+                         vp_error *err)
 {
-	snprintf(out, size, "pw_name, pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell%s",
-	         u->t->col[C_CLEAR].present ? ", pw_clear_passwd" : "");
+	size_t tl = strlen(table);
+	const char *at = strstr(tmpl, "%T");
+	if (tl == 0 || tl > 64 || strspn(table, "abcdefghijklmnopqrstuvwxyz0123456789_") != tl)
+		return vp_fail(err, VA_INVALID_DOMAIN_NAME, "not a table name");
+	if (!at || strstr(at + 2, "%T") || strlen(tmpl) + tl + 1 > size)
+		return vp_fail(err, VA_BAD_CONFIG, "SQL template");
+	size_t n = (size_t)(at - tmpl);
+	memcpy(buf, tmpl, n);
+	buf[n++] = '`';
+	memcpy(buf + n, table, tl);
+	n += tl;
+	buf[n++] = '`';
+	strcpy(buf + n, at + 2);
+	return 0;
 }
 
-/* Result columns of select_cols into e. */
+/* The domain's user table and the text of one statement of set on it:
+ * 0, or 1 when the table does not exist (nothing built), or <0. */
+static int user_sql(mstate *st, const vp_domain_info *dom, utable *u, const char *const set[2][2],
+                    char *sql, size_t size, vp_error *err)
+{
+	int rc = user_table(st, dom, u, err);
+	if (rc != 0)
+		return rc;
+	if (!u->t->exists)
+		return 1;
+	return sql_for_table(sql, size, set[u->many][u->t->col[C_CLEAR].present], u->name, err);
+}
+
+/* Result columns of UCOLS[_C] into e. */
 typedef struct urow {
 	long long uid, gid;
 	rcol r[8];
@@ -1050,22 +1137,13 @@ static int m_user_get(void *p, const vp_domain_info *dom, const char *name, unsi
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
-	memset(out, 0, sizeof *out);
-	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
+	char sql[512];
 	int lock = (flags & VP_STORE_GET_LOCK) && st->in_txn;
-	select_cols(&u, cols, sizeof cols);
+	memset(out, 0, sizeof *out);
+	int rc = user_sql(st, dom, &u, lock ? t_get_lock : t_get, sql, sizeof sql, err);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_name = ? AND pw_domain = ?%s",
-		         cols, lock ? " FOR UPDATE" : "");
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` WHERE pw_name = ?%s", cols, u.name,
-		         lock ? " FOR UPDATE" : "");
 	urow w;
 	urow_init(&w, &u, out);
 	rc = select_one(st, lock ? S_USER_GET_LOCK : S_USER_GET, sql, prm, u.many ? 2 : 1, w.r, w.n,
@@ -1094,21 +1172,12 @@ static int m_user_auth_get(void *p, const vp_domain_info *dom, const char *name,
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
+	char sql[512];
 	memset(out, 0, sizeof *out);
+	int rc = user_sql(st, dom, &u, t_auth_get, sql, sizeof sql, err);
 	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
-	select_cols(&u, cols, sizeof cols);
+		return rc < 0 ? rc : 0;
 	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_name IN (?, 'postmaster') "
-		         "AND pw_domain = ?", cols);
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` WHERE pw_name IN (?, 'postmaster')", cols,
-		         u.name);
 	vp_user_entry *row = malloc(sizeof *row);
 	if (!row)
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
@@ -1191,10 +1260,10 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 	mstate *st = p;
 	utable u;
 	char sql[512];
-	int rc = user_table(st, dom, &u, err);
-	if (rc != 0)
+	int rc = user_sql(st, dom, &u, t_add, sql, sizeof sql, err);
+	if (rc < 0)
 		return rc;
-	if (!u.t->exists)
+	if (rc == 1)
 		return missing_table(&u, dom, err);
 	int clear = u.t->col[C_CLEAR].present;
 	int clear_val = clear && e->has_clear;
@@ -1202,9 +1271,9 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 		return rc;
 	bparam prm[9];
 	int n = 0;
-	prm[n++] = PS(e->name);
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
+	prm[n++] = PS(e->name);
 	prm[n++] = PS(e->passwd);
 	prm[n++] = PI(e->uid_flag);
 	prm[n++] = PI(e->flags);
@@ -1213,11 +1282,6 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 	prm[n++] = PS(e->quota);
 	if (clear)
 		prm[n++] = clear_val ? PS(e->clear) : PNULL;
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO `%s` ( pw_name, %spw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell%s ) "
-	         "VALUES ( ?, %s?, ?, ?, ?, ?, ?%s )",
-	         u.name, u.many ? "pw_domain, " : "", clear ? ", pw_clear_passwd" : "",
-	         u.many ? "?, " : "", clear ? ", ?" : "");
 	long long r = write_rows(st, S_USER_ADD, sql, prm, n, 0, err);
 	if (r < 0 && st->last_errno == ER_DUP_ENTRY)
 		return vp_fail(err, VA_USERNAME_EXISTS, "%s@%s", e->name, dom_name(dom));
@@ -1234,10 +1298,9 @@ static int m_user_del(void *p, const vp_domain_info *dom, const char *name, vp_e
 		return rc;
 	if (!u.t->exists)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", name, dom_name(dom));
-	/* The exact name: the collation alone would also match "Bob " for "bob". */
+	if ((rc = sql_for_table(sql, sizeof sql, t_del[u.many], u.name, err)) != 0)
+		return rc;
 	bparam prm[3] = { PS(name), PS(name), PS(dom_name(dom)) };
-	snprintf(sql, sizeof sql, "DELETE FROM `%s` WHERE pw_name = ? AND " NAME_EXACT "%s", u.name,
-	         u.many ? " AND pw_domain = ?" : "");
 	long long r = write_rows(st, S_USER_DEL, sql, prm, u.many ? 3 : 2, 0, err);
 	if (r < 0)
 		return (int)r;
@@ -1251,49 +1314,41 @@ static int m_user_update(void *p, const vp_domain_info *dom, const vp_user_entry
 {
 	mstate *st = p;
 	utable u;
-	char sql[640];
-	int rc = user_table(st, dom, &u, err);
-	if (rc != 0)
+	char sql[1024];
+	int rc = user_sql(st, dom, &u, t_update, sql, sizeof sql, err);
+	if (rc < 0)
 		return rc;
-	if (!u.t->exists)
+	if (rc == 1)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", e->name, dom_name(dom));
 	int clear = clear_written(&u, fields);
 	int clear_val = clear && e->has_clear;
 	if ((rc = user_fits(&u, dom, e, fields, clear_val, err)) != 0)
 		return rc;
-	bparam prm[11];
+	if (!(fields & (VP_STORE_F_PASSWD | VP_STORE_F_UID | VP_STORE_F_FLAGS | VP_STORE_F_GECOS |
+	                VP_STORE_F_DIR | VP_STORE_F_QUOTA)) && !clear)
+		return 0; /* only a clear password, and nowhere to put it */
+	/* (changed?, value) for each column of t_update, in its order */
+	bparam prm[17];
 	int n = 0;
-	size_t len = (size_t)snprintf(sql, sizeof sql, "UPDATE `%s` SET ", u.name);
-	static const struct { unsigned f; const char *col; } map[] = {
-		{ VP_STORE_F_PASSWD, "pw_passwd" }, { VP_STORE_F_UID, "pw_uid" },
-		{ VP_STORE_F_FLAGS, "pw_gid" }, { VP_STORE_F_GECOS, "pw_gecos" },
-		{ VP_STORE_F_DIR, "pw_dir" }, { VP_STORE_F_QUOTA, "pw_shell" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-		if (!(fields & map[i].f))
-			continue;
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s = ?", n ? ", " : "",
-		                        map[i].col);
-		switch (map[i].f) {
-		case VP_STORE_F_PASSWD: prm[n++] = PS(e->passwd); break;
-		case VP_STORE_F_UID: prm[n++] = PI(e->uid_flag); break;
-		case VP_STORE_F_FLAGS: prm[n++] = PI(e->flags); break;
-		case VP_STORE_F_GECOS: prm[n++] = PS(e->gecos); break;
-		case VP_STORE_F_DIR: prm[n++] = PS(e->dir); break;
-		default: prm[n++] = PS(e->quota); break;
-		}
-	}
-	if (clear) {
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%spw_clear_passwd = ?",
-		                        n ? ", " : "");
+#define SETP(flag, value) \
+	do { \
+		int on_ = (fields & (flag)) != 0; \
+		prm[n++] = PI(on_); \
+		prm[n++] = on_ ? (value) : PNULL; \
+	} while (0)
+	SETP(VP_STORE_F_PASSWD, PS(e->passwd));
+	SETP(VP_STORE_F_UID, PI(e->uid_flag));
+	SETP(VP_STORE_F_FLAGS, PI(e->flags));
+	SETP(VP_STORE_F_GECOS, PS(e->gecos));
+	SETP(VP_STORE_F_DIR, PS(e->dir));
+	SETP(VP_STORE_F_QUOTA, PS(e->quota));
+#undef SETP
+	if (u.t->col[C_CLEAR].present) {
+		prm[n++] = PI(clear);
 		prm[n++] = clear_val ? PS(e->clear) : PNULL;
 	}
-	if (n == 0)
-		return 0; /* only a clear password, and nowhere to put it */
 	prm[n++] = PS(e->name);
 	prm[n++] = PS(e->name);
-	snprintf(sql + len, sizeof sql - len, " WHERE pw_name = ? AND " NAME_EXACT "%s",
-	         u.many ? " AND pw_domain = ?" : "");
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
 	/* CLIENT_FOUND_ROWS: matched rows, also when nothing changed. */
@@ -1310,24 +1365,10 @@ static int m_user_list(void *p, const vp_domain_info *dom, unsigned long offset,
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
+	char sql[512];
+	int rc = user_sql(st, dom, &u, t_list, sql, sizeof sql, err);
 	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
-	select_cols(&u, cols, sizeof cols);
-	/* The index order (the collation's, as vpopmail lists): a page reads
-	 * offset + limit keys, never sorts the domain.  On the shared table the
-	 * page's names come first from a key-only scan (the PRIMARY KEY, or a
-	 * DBA's index on pw_domain when there is one), then only those rows. */
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` v JOIN (SELECT pw_name AS k "
-		         "FROM `vpopmail` WHERE pw_domain = ? ORDER BY pw_name LIMIT ? OFFSET ?) p "
-		         "ON v.pw_name = p.k WHERE v.pw_domain = ? ORDER BY v.pw_name", cols);
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` ORDER BY pw_name LIMIT ? OFFSET ?",
-		         cols, u.name);
+		return rc < 0 ? rc : 0;
 	bparam prm[4];
 	int n = 0;
 	if (u.many)
@@ -1371,10 +1412,8 @@ static int m_user_count(void *p, const vp_domain_info *dom, unsigned long *count
 	if (rc != 0 || !u.t->exists)
 		return rc;
 	bparam prm[1] = { PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM `vpopmail` WHERE pw_domain = ?");
-	else
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM `%s`", u.name);
+	if ((rc = sql_for_table(sql, sizeof sql, t_count[u.many], u.name, err)) != 0)
+		return rc;
 	long long n = 0;
 	rcol r[1] = { RN(&n) };
 	rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
@@ -1737,11 +1776,10 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 		return rc;
 	if (st->in_txn)
 		return vp_fail(err, VA_BAD_CONFIG, "domain_create inside a transaction");
-	const char *clear = st->cfg->clear_passwords ? TBL_CLEAR_COL : "";
+	int clear = st->cfg->clear_passwords != 0;
 	if (st->layout == VP_STORE_LAYOUT_MANY) {
-		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS vpopmail ( " TBL_MANY_COLS
-		         "%s, primary key (pw_name, pw_domain )  )", clear);
-		if ((rc = query(st, sql, 1, err)) != 0 ||
+		if ((rc = sql_for_table(sql, sizeof sql, t_create[1][clear], "vpopmail", err)) != 0 ||
+		    (rc = query(st, sql, 1, err)) != 0 ||
 		    (rc = probe_table(st, "vpopmail", user_cols, st->many.col, C_USER_N,
 		                      &st->many.exists, err)) != 0 ||
 		    (rc = check_user_table("vpopmail", &st->many, 1, err)) != 0)
@@ -1752,9 +1790,8 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 	char table[65];
 	if ((rc = vp_mysql_domain_table(dom_name(dom), table, sizeof table, err)) != 0)
 		return rc;
-	snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS %s ( " TBL_ONE_COLS
-	         "%s, primary key (pw_name )  )", table, clear);
-	if ((rc = query(st, sql, 1, err)) != 0)
+	if ((rc = sql_for_table(sql, sizeof sql, t_create[0][clear], table, err)) != 0 ||
+	    (rc = query(st, sql, 1, err)) != 0)
 		return rc;
 	forget_table(st, table);
 	return 0;
@@ -1781,8 +1818,9 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 			               RUN_IDEMPOTENT, err);
 		else {
 			char sql[128];
-			snprintf(sql, sizeof sql, "DELETE FROM `%s`", u.name);
-			r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT, err);
+			r = sql_for_table(sql, sizeof sql, "DELETE FROM %T", u.name, err);
+			if (r == 0)
+				r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT, err);
 			if (r >= 0 && st->npending < 4)
 				strcpy(st->pending_drop[st->npending++], u.name);
 		}

@@ -176,6 +176,17 @@ static vp_domain_info mkdom(const char *name)
 	return d;
 }
 
+/* An empty database and a handle with domain d created on it. */
+static vp_store *fresh_store_with(const vp_store_options *o, const vp_domain_info *d)
+{
+	vp_error e;
+	reset_db();
+	vp_store *s = open_store(o);
+	if (s && vp_store_domain_create(s, d, &e) != 0)
+		fprintf(stderr, "  domain_create: %s\n", e.msg);
+	return s;
+}
+
 static vp_user_entry mkuser(const char *name, const char *passwd, const char *gecos,
                             const char *dir, const char *quota)
 {
@@ -881,12 +892,10 @@ TEST(lastauth_and_aliases)
  * close too, and a failed one (best effort) never breaks what comes next. */
 TEST(lastauth_sent_ahead)
 {
-	reset_db();
 	vp_store_options o = opts();
-	vp_store *s = open_store(&o);
-	vp_error e_;
 	vp_domain_info d = mkdom("ahead.test");
-	OK(vp_store_domain_create(s, &d, E));
+	vp_store *s = fresh_store_with(&o, &d);
+	vp_error e_;
 	vp_user_entry u = mkuser("alice", "h", "alice", "/d", "NOQUOTA"), v;
 	OK(vp_store_begin(s, &d, VP_STORE_NEED_LASTAUTH, E));
 	OK(vp_store_user_add(s, &d, &u, E));
