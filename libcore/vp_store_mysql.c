@@ -319,20 +319,18 @@ static int probe(mstate *st, vp_error *err);
 static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
                          vp_error *err);
 
-/* Read the answer of the lastauth statement a login sent (m_lastauth_set):
- * the protocol is one statement at a time, so every use of the connection
- * comes here first.  Best effort as the statement was: an error is dropped
- * (a lost connection too, which the caller then reopens); a server silent
- * past the read timeout costs the connection, never a hang. */
-static void settle(mstate *st)
+static unsigned timeout_ms(const mstate *st)
 {
-	MYSQL_STMT *s = st->async;
-	int wait = st->async_wait, ret = 0;
-	unsigned timeout_ms = (unsigned)(st->opt.connect_timeout > 0 ? st->opt.connect_timeout
-	                                                             : DEFAULT_TIMEOUT) * 1000u;
-	if (!s)
-		return;
-	st->async = NULL;
+	return (unsigned)(st->opt.connect_timeout > 0 ? st->opt.connect_timeout : DEFAULT_TIMEOUT) *
+	       1000u;
+}
+
+/* Drive a statement started with mysql_stmt_execute_start (wait: what it
+ * waits for) to its end: 0 and *ret its result, or -1 when the server said
+ * nothing for ms (the connection is then dropped, s with it).  With
+ * lib_timeout the library's own read timeout applies; without, only ms. */
+static int wait_async(mstate *st, MYSQL_STMT *s, int wait, unsigned ms, int lib_timeout, int *ret)
+{
 	while (wait != 0) {
 		struct pollfd pfd = { (int)mysql_get_socket(st->m), 0, 0 };
 		if (wait & MYSQL_WAIT_READ)
@@ -341,9 +339,8 @@ static void settle(mstate *st)
 			pfd.events |= POLLOUT;
 		if (wait & MYSQL_WAIT_EXCEPT)
 			pfd.events |= POLLPRI;
-		int ms = (wait & MYSQL_WAIT_TIMEOUT) ? (int)mysql_get_timeout_value_ms(st->m)
-		                                     : (int)timeout_ms;
-		int r = poll(&pfd, 1, ms);
+		int lib = lib_timeout && (wait & MYSQL_WAIT_TIMEOUT);
+		int r = poll(&pfd, 1, lib ? (int)mysql_get_timeout_value_ms(st->m) : (int)ms);
 		if (r < 0 && errno == EINTR)
 			continue;
 		int ready = 0;
@@ -354,15 +351,31 @@ static void settle(mstate *st)
 				ready |= MYSQL_WAIT_WRITE;
 			if (pfd.revents & POLLPRI)
 				ready |= MYSQL_WAIT_EXCEPT;
-		} else if (wait & MYSQL_WAIT_TIMEOUT) {
+		} else if (lib) {
 			ready = MYSQL_WAIT_TIMEOUT;
 		} else {
-			drop_conn(st); /* silent past the timeout it did not ask for */
-			return;
+			drop_conn(st);
+			return -1;
 		}
-		wait = mysql_stmt_execute_cont(&ret, s, ready);
+		wait = mysql_stmt_execute_cont(ret, s, ready);
 	}
-	if (ret != 0 && conn_lost(mysql_stmt_errno(s)))
+	return 0;
+}
+
+/* Read the answer of the lastauth statement a login sent (m_lastauth_set):
+ * the protocol is one statement at a time, so every use of the connection
+ * comes here first.  Best effort as the statement was: an error is dropped
+ * (a lost connection too, which the caller then reopens); a server silent
+ * past the read timeout costs the connection, never a hang. */
+static void settle(mstate *st)
+{
+	MYSQL_STMT *s = st->async;
+	int ret = 0;
+	if (!s)
+		return;
+	st->async = NULL;
+	if (wait_async(st, s, st->async_wait, timeout_ms(st), 1, &ret) == 0 && ret != 0 &&
+	    conn_lost(mysql_stmt_errno(s)))
 		drop_conn(st);
 }
 
@@ -475,6 +488,10 @@ typedef struct rcol {
 /* Send only: the answer is read by settle at the next use of the connection
  * (*out is NULL then).  Never inside a transaction. */
 #define RUN_ASYNC 0x02
+/* Work that grows with the domain (a domain's rows deleted): the answer may
+ * take LONG_TIMEOUTS read timeouts, not one. */
+#define RUN_LONG 0x04
+#define LONG_TIMEOUTS 60
 static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int flags,
                MYSQL_STMT **out, vp_error *err)
 {
@@ -542,7 +559,12 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 			int ret = 0, wait = 0;
 			if (np > 0 && mysql_stmt_bind_param(s, b) != 0)
 				ret = 1;
-			else if (!(flags & RUN_ASYNC))
+			else if (flags & RUN_LONG) {
+				if ((wait = mysql_stmt_execute_start(&ret, s)) != 0 &&
+				    wait_async(st, s, wait, timeout_ms(st) * LONG_TIMEOUTS, 0, &ret) != 0)
+					return sql_fail(st, CR_SERVER_LOST, "no answer", VA_NO_AUTH_CONNECTION,
+					                err, "execute");
+			} else if (!(flags & RUN_ASYNC))
 				ret = mysql_stmt_execute(s);
 			else if ((wait = mysql_stmt_execute_start(&ret, s)) != 0) {
 				/* the request is in Connector/C's buffer: b may go */
@@ -1815,19 +1837,19 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 	if (u.t->exists) {
 		if (u.many)
 			r = write_rows(st, S_DOM_DEL_USERS, "DELETE FROM vpopmail WHERE pw_domain = ?", prm, 1,
-			               RUN_IDEMPOTENT, err);
+			               RUN_IDEMPOTENT | RUN_LONG, err);
 		else {
 			char sql[128];
 			r = sql_for_table(sql, sizeof sql, "DELETE FROM %T", u.name, err);
 			if (r == 0)
-				r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT, err);
+				r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT | RUN_LONG, err);
 			if (r >= 0 && st->npending < 4)
 				strcpy(st->pending_drop[st->npending++], u.name);
 		}
 	}
 	if (r >= 0 && st->have_lastauth)
 		r = write_rows(st, S_LA_DEL_DOMAIN, "DELETE FROM lastauth WHERE domain = ?", prm, 1,
-		               RUN_IDEMPOTENT, err);
+		               RUN_IDEMPOTENT | RUN_LONG, err);
 	if (r >= 0 && st->have_dirc)
 		r = write_rows(st, S_DIRC_DEL, "DELETE FROM dir_control WHERE domain = ?", prm, 1,
 		               RUN_IDEMPOTENT, err);

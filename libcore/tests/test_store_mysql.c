@@ -937,6 +937,58 @@ TEST(lastauth_sent_ahead)
 	vp_store_close(s);
 }
 
+/* Deleting a domain's rows is work that grows with the domain: its answer
+ * may come later than one read timeout (here: a lock another client holds
+ * for 2.5 s against a 1 s timeout) without the connection being given up. */
+TEST(domain_drop_outlasts_the_read_timeout)
+{
+	vp_store_options o = opts();
+	o.connect_timeout = 1;
+	vp_domain_info d = mkdom("long.test");
+	vp_store *s = fresh_store_with(&o, &d);
+	vp_error e_;
+	vp_user_entry u = mkuser("alice", "h", "alice", "/d", "NOQUOTA");
+	OK(vp_store_user_add(s, &d, &u, E));
+	int ready[2];
+	CHECK_EQ_INT(pipe(ready), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		MYSQL *m = root_connect();
+		int ok = m && mysql_query(m, "START TRANSACTION") == 0 &&
+		         mysql_query(m, "SELECT * FROM vpopmail.vpopmail WHERE pw_domain = 'long.test' "
+		                        "FOR UPDATE") == 0;
+		if (ok)
+			mysql_free_result(mysql_store_result(m));
+		ssize_t w = write(ready[1], ok ? "y" : "n", 1);
+		(void)w;
+		usleep(2500000);
+		if (m) {
+			mysql_query(m, "COMMIT");
+			mysql_close(m);
+		}
+		_exit(0);
+	}
+	char c = 0;
+	CHECK_EQ_INT((int)read(ready[0], &c, 1), 1);
+	CHECK(c == 'y');
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	OK(vp_store_domain_drop(s, &d, E));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK(took > 1.5); /* it did wait past the 1 s timeout */
+	int status;
+	waitpid(pid, &status, 0);
+	close(ready[0]);
+	close(ready[1]);
+	vp_user_entry v;
+	CHECK_EQ_INT(vp_store_user_get(s, &d, "alice", 0, &v, E), 0);
+	vp_store_info info;
+	vp_store_info_get(s, &info);
+	CHECK_EQ_INT(info.connects, 1);
+	vp_store_close(s);
+}
+
 /* A 5.4-era table: CHAR(40) cannot hold a SHA-512 hash.  Refused, the table
  * left exactly as it was; what fits still works, clear text included. */
 TEST(too_narrow_columns_refused)
@@ -1268,6 +1320,7 @@ int main(void)
 		RUN(hostile_names_verbatim);
 		RUN(lastauth_and_aliases);
 		RUN(lastauth_sent_ahead);
+		RUN(domain_drop_outlasts_the_read_timeout);
 		RUN(too_narrow_columns_refused);
 		RUN(no_clear_column_no_clear_text);
 		RUN(unreachable_is_quick);
