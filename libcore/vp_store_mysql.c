@@ -222,7 +222,7 @@ typedef struct table_slot {
 /* Prepared statements, one slot each; per-domain ones are re-prepared when
  * the table changes. */
 enum {
-	S_PROBE, S_DETECT,
+	S_PROBE, S_DETECT, S_DETECT_INDEX,
 	S_USER_GET, S_USER_GET_LOCK, S_USER_AUTH_GET, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
 	S_USER_COUNT,
 	S_DIRC_GET, S_DIRC_GET_LOCK, S_DIRC_INSERT, S_DIRC_UPDATE, S_DIRC_DEL,
@@ -248,6 +248,7 @@ typedef struct mstate {
 	enum vp_store_layout layout; /* AUTO until probed */
 	table_info many;         /* `vpopmail` */
 	int have_dirc, have_lastauth, have_aliases;
+	char dom_index[65];      /* a DBA's index on vpopmail starting with pw_domain, or "" */
 	colinfo la[L_N], al[A_N], dc[D_N];
 	table_slot tables[TABLE_CACHE];
 	unsigned long tick;
@@ -765,6 +766,18 @@ static int probe(mstate *st, vp_error *err)
 	if (found == VP_STORE_LAYOUT_MANY && st->many.exists &&
 	    (rc = check_user_table("vpopmail", &st->many, 1, err)) != 0)
 		return rc;
+	/* We never create one (no INDEX privilege), but a DBA may: the count
+	 * names it, as the optimizer may take the table scan when one domain
+	 * is most of the table.  Seen when the connection opens. */
+	static const char dom_index[] =
+		"SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+		"AND TABLE_NAME = 'vpopmail' AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'pw_domain' "
+		"ORDER BY INDEX_NAME LIMIT 1";
+	rcol ri[1] = { RS(st->dom_index) };
+	st->dom_index[0] = '\0';
+	if (found == VP_STORE_LAYOUT_MANY && st->many.exists &&
+	    (rc = select_one(st, S_DETECT_INDEX, dom_index, NULL, 0, ri, 1, err)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -1092,8 +1105,9 @@ static const char *const t_create[2][2] = {
 };
 
 /* The one place a name enters SQL text: tmpl with its one "%T" replaced by
- * the backquoted table, which must be 1-64 of [a-z0-9_]
- * (vp_mysql_domain_table's output, or "vpopmail"). */
+ * the backquoted name, which must be 1-64 of [a-z0-9_]: a table
+ * (vp_mysql_domain_table's output, or "vpopmail"), or the DBA's index on
+ * pw_domain as information_schema names it. */
 static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
                          vp_error *err)
 {
@@ -1434,11 +1448,20 @@ static int m_user_count(void *p, const vp_domain_info *dom, unsigned long *count
 	if (rc != 0 || !u.t->exists)
 		return rc;
 	bparam prm[1] = { PS(dom_name(dom)) };
-	if ((rc = sql_for_table(sql, sizeof sql, t_count[u.many], u.name, err)) != 0)
-		return rc;
 	long long n = 0;
 	rcol r[1] = { RN(&n) };
-	rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
+	vp_error ignored;
+	/* with the DBA's index named (an index name sql_for_table refuses, or
+	 * one dropped since: the plain count) */
+	if (!u.many || !st->dom_index[0] ||
+	    sql_for_table(sql, sizeof sql, "SELECT COUNT(*) FROM `vpopmail` FORCE INDEX (%T) "
+	                  "WHERE pw_domain = ?", st->dom_index, &ignored) != 0 ||
+	    select_one(st, S_USER_COUNT, sql, prm, 1, r, 1, &ignored) < 0) {
+		st->dom_index[0] = '\0';
+		if ((rc = sql_for_table(sql, sizeof sql, t_count[u.many], u.name, err)) != 0)
+			return rc;
+		rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
+	}
 	if (rc < 0)
 		return rc;
 	*count = n > 0 ? (unsigned long)n : 0;

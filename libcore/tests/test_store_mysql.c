@@ -989,6 +989,42 @@ TEST(domain_drop_outlasts_the_read_timeout)
 	vp_store_close(s);
 }
 
+/* A DBA's index on vpopmail(pw_domain): count and list answer the same
+ * with it, and after it is dropped behind the connection's back. */
+TEST(dba_index_on_pw_domain)
+{
+	vp_store_options o = opts();
+	vp_domain_info d = mkdom("idx.test"), other = mkdom("other.test");
+	vp_store *s = fresh_store_with(&o, &d);
+	OK(vp_store_domain_create(s, &other, E));
+	const char *names[] = { "b_b", "bab", "aa", "zz" };
+	for (int i = 0; i < 4; i++) {
+		vp_user_entry u = mkuser(names[i], "h", names[i], "/d", "NOQUOTA");
+		OK(vp_store_user_add(s, &d, &u, E));
+		OK(vp_store_user_add(s, &other, &u, E));
+	}
+	vp_store_close(s);
+	free(root_tsv("CREATE INDEX by_domain ON vpopmail.vpopmail (pw_domain)", 0));
+	s = open_store(&o);
+	unsigned long n = 0;
+	listed l = { .n = 0 };
+	for (int round = 0; round < 2; round++) {
+		OK(vp_store_user_count(s, &d, &n, E));
+		CHECK_EQ_INT(n, 4);
+		l.n = 0;
+		OK(vp_store_user_list(s, &d, 1, 2, collect, &l, E));
+		CHECK_EQ_INT(l.n, 2);
+		CHECK_EQ_STR(l.names[0], "bab");
+		CHECK_EQ_STR(l.names[1], "b_b");
+		if (round == 0)
+			free(root_tsv("DROP INDEX by_domain ON vpopmail.vpopmail", 0));
+	}
+	vp_store_info info;
+	vp_store_info_get(s, &info);
+	CHECK_EQ_INT(info.connects, 1);
+	vp_store_close(s);
+}
+
 /* A 5.4-era table: CHAR(40) cannot hold a SHA-512 hash.  Refused, the table
  * left exactly as it was; what fits still works, clear text included. */
 TEST(too_narrow_columns_refused)
@@ -1320,6 +1356,7 @@ int main(void)
 		RUN(hostile_names_verbatim);
 		RUN(lastauth_and_aliases);
 		RUN(lastauth_sent_ahead);
+		RUN(dba_index_on_pw_domain);
 		RUN(domain_drop_outlasts_the_read_timeout);
 		RUN(too_narrow_columns_refused);
 		RUN(no_clear_column_no_clear_text);
