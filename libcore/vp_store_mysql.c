@@ -248,7 +248,7 @@ typedef struct mstate {
 	enum vp_store_layout layout; /* AUTO until probed */
 	table_info many;         /* `vpopmail` */
 	int have_dirc, have_lastauth, have_aliases;
-	char dom_index[65];      /* a DBA's index on vpopmail starting with pw_domain, or "" */
+	char dom_index[65];      /* m_user_count: a DBA's index starting with pw_domain, or "" */
 	colinfo la[L_N], al[A_N], dc[D_N];
 	table_slot tables[TABLE_CACHE];
 	unsigned long tick;
@@ -765,18 +765,6 @@ static int probe(mstate *st, vp_error *err)
 	st->layout = found;
 	if (found == VP_STORE_LAYOUT_MANY && st->many.exists &&
 	    (rc = check_user_table("vpopmail", &st->many, 1, err)) != 0)
-		return rc;
-	/* We never create one (no INDEX privilege), but a DBA may: the count
-	 * names it, as the optimizer may take the table scan when one domain
-	 * is most of the table.  Seen when the connection opens. */
-	static const char dom_index[] =
-		"SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
-		"AND TABLE_NAME = 'vpopmail' AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'pw_domain' "
-		"ORDER BY INDEX_NAME LIMIT 1";
-	rcol ri[1] = { RS(st->dom_index) };
-	st->dom_index[0] = '\0';
-	if (found == VP_STORE_LAYOUT_MANY && st->many.exists &&
-	    (rc = select_one(st, S_DETECT_INDEX, dom_index, NULL, 0, ri, 1, err)) < 0)
 		return rc;
 	return 0;
 }
@@ -1451,6 +1439,18 @@ static int m_user_count(void *p, const vp_domain_info *dom, unsigned long *count
 	long long n = 0;
 	rcol r[1] = { RN(&n) };
 	vp_error ignored;
+	/* We never create one (no INDEX privilege), but a DBA may add (or drop)
+	 * one at any time: looked up for each count (a key lookup, against a
+	 * count that scans the domain).  Named, since the optimizer takes the
+	 * table scan when one domain is most of the table. */
+	static const char dom_index[] =
+		"SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+		"AND TABLE_NAME = 'vpopmail' AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'pw_domain' "
+		"ORDER BY INDEX_NAME LIMIT 1";
+	rcol ri[1] = { RS(st->dom_index) };
+	st->dom_index[0] = '\0';
+	if (u.many && (rc = select_one(st, S_DETECT_INDEX, dom_index, NULL, 0, ri, 1, err)) < 0)
+		return rc;
 	/* with the DBA's index named (an index name sql_for_table refuses, or
 	 * one dropped since: the plain count) */
 	if (!u.many || !st->dom_index[0] ||
