@@ -6,9 +6,11 @@
  * fixtures' MANIFEST): tables vpopmail (or one per domain), dir_control,
  * lastauth, aliasdomains.  Where it is weak we differ in how, not in what:
  *  - prepared statements with bound parameters only, no escaping anywhere.
- *    The one name built into SQL text is the per-domain table, made from a
- *    normalised domain by vp_mysql_domain_table ([a-z0-9_] only) and
- *    backquoted;
+ *    Every SQL text is a constant, or a constant template into which
+ *    sql_for_table, the one place to audit, puts a name it checks
+ *    ([a-z0-9_]{1,64}) and backquotes: the per-domain table
+ *    (vp_mysql_domain_table of a normalised domain), or a DBA's index on
+ *    pw_domain that the count names;
  *  - dir_control is read FOR UPDATE inside a transaction and written back
  *    before it ends, so concurrent adds never lose an increment (vpopmail
  *    reads and REPLACEs without a lock).  The session runs READ COMMITTED,
@@ -18,8 +20,12 @@
  *    TABLE text (they inherit the database's charset, as vpopmail's do) and
  *    only when vpopmail would have them; an existing schema is never
  *    altered: a value longer than its column is refused before it is sent;
+ *  - a login's lastauth row is one autocommit statement sent without
+ *    waiting (mysql_stmt_execute_start); settle reads its answer before the
+ *    connection's next statement;
  *  - the connection is opened on first use, with a connect timeout that
- *    also bounds every read and write; a lost one (2006, 2013, 1927) is
+ *    also bounds every read and write (deleting a domain's rows: 60 times
+ *    it); a lost one (2006, 2013, 1927) is
  *    reopened once and the statement retried, unless a transaction was
  *    open or the statement might have run already (2013 on a write that is
  *    not idempotent): then VA_NO_AUTH_CONNECTION and the caller redoes the
