@@ -145,6 +145,19 @@ int vp_store_user_get(vp_store *s, const vp_domain_info *dom, const char *name, 
 	return s->drv->user_get(s->st, dom, name, flags, out, err);
 }
 
+int vp_store_user_auth_get(vp_store *s, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!dom || !name || !out || (decoy && dsize == 0))
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if (decoy)
+		decoy[0] = '\0';
+	if (!s->drv->user_auth_get || !decoy)
+		return vp_store_user_get(s, dom, name, 0, out, err);
+	return s->drv->user_auth_get(s->st, dom, name, out, decoy, dsize, err);
+}
+
 int vp_store_user_add(vp_store *s, const vp_domain_info *dom, const vp_user_entry *e,
                       vp_error *err)
 {

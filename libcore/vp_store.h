@@ -112,6 +112,7 @@ typedef struct vp_store_info {
 	int clear_column;        /* -1 unknown, 0 no pw_clear_passwd, 1 present */
 	int connected;
 	unsigned long connects;  /* successful connects so far (1 + reconnects) */
+	unsigned long sent_ahead; /* statements sent without waiting (a login's lastauth) */
 } vp_store_info;
 
 /* Change a counter in place (vp_dirc_inc, a decrement, ...).  existed: the
@@ -141,6 +142,8 @@ struct vp_store_driver {
 	int (*commit)(void *st, vp_error *err);
 	int (*rollback)(void *st, vp_error *err);
 
+	int (*user_auth_get)(void *st, const vp_domain_info *dom, const char *name,
+	                     vp_user_entry *out, char *decoy, size_t dsize, vp_error *err);
 	int (*user_get)(void *st, const vp_domain_info *dom, const char *name, unsigned flags,
 	                vp_user_entry *out, vp_error *err);
 	int (*user_add)(void *st, const vp_domain_info *dom, const vp_user_entry *e, vp_error *err);
@@ -226,13 +229,20 @@ int vp_store_in_txn(const vp_store *s);
  * nothing is written then (the schema is never altered). */
 int vp_store_user_get(vp_store *s, const vp_domain_info *dom, const char *name, unsigned flags,
                       vp_user_entry *out, vp_error *err);
+/* A login's lookup: as vp_store_user_get, and in the same statement (the
+ * same reads whether the name exists or not) the stored hash of the
+ * domain's postmaster into decoy, what an unknown name is checked against
+ * ("" when there is none).  Without the driver's: user_get, decoy "". */
+int vp_store_user_auth_get(vp_store *s, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err);
 int vp_store_user_add(vp_store *s, const vp_domain_info *dom, const vp_user_entry *e,
                       vp_error *err);
 int vp_store_user_del(vp_store *s, const vp_domain_info *dom, const char *name, vp_error *err);
 int vp_store_user_update(vp_store *s, const vp_domain_info *dom, const vp_user_entry *e,
                          unsigned fields, vp_error *err);
-/* Sorted by name, bytewise (strcmp), `limit` of them (0: all) after skipping
- * `offset`; cb returns nonzero to stop. */
+/* Sorted by name in the store's own order (mysql: the column's collation,
+ * as vpopmail lists), `limit` of them (0: all) after skipping `offset`; cb
+ * returns nonzero to stop. */
 int vp_store_user_list(vp_store *s, const vp_domain_info *dom, unsigned long offset,
                        unsigned long limit, vp_user_cb cb, void *ctx, vp_error *err);
 int vp_store_user_count(vp_store *s, const vp_domain_info *dom, unsigned long *count,

@@ -6,9 +6,11 @@
  * fixtures' MANIFEST): tables vpopmail (or one per domain), dir_control,
  * lastauth, aliasdomains.  Where it is weak we differ in how, not in what:
  *  - prepared statements with bound parameters only, no escaping anywhere.
- *    The one name built into SQL text is the per-domain table, made from a
- *    normalised domain by vp_mysql_domain_table ([a-z0-9_] only) and
- *    backquoted;
+ *    Every SQL text is a constant, or a constant template into which
+ *    sql_for_table, the one place to audit, puts a name it checks
+ *    ([a-z0-9_]{1,64}) and backquotes: the per-domain table
+ *    (vp_mysql_domain_table of a normalised domain), or a DBA's index on
+ *    pw_domain that the count names;
  *  - dir_control is read FOR UPDATE inside a transaction and written back
  *    before it ends, so concurrent adds never lose an increment (vpopmail
  *    reads and REPLACEs without a lock).  The session runs READ COMMITTED,
@@ -18,15 +20,22 @@
  *    TABLE text (they inherit the database's charset, as vpopmail's do) and
  *    only when vpopmail would have them; an existing schema is never
  *    altered: a value longer than its column is refused before it is sent;
+ *  - a login's lastauth row is one autocommit statement sent without
+ *    waiting (mysql_stmt_execute_start); settle reads its answer before the
+ *    connection's next statement;
  *  - the connection is opened on first use, with a connect timeout that
- *    also bounds every read and write; a lost one (2006, 2013, 1927) is
+ *    also bounds every read and write (deleting a domain's rows: 60 times
+ *    it); a lost one (2006, 2013, 1927) is
  *    reopened once and the statement retried, unless a transaction was
  *    open or the statement might have run already (2013 on a write that is
  *    not idempotent): then VA_NO_AUTH_CONNECTION and the caller redoes the
  *    operation.
  * Lookups compare the stored name with the asked one byte for byte: the
  * tables' collation (utf8mb4_general_ci) would equate "Bob", "bob" and
- * "bob ".  Listings sort bytewise (CAST(... AS BINARY)), as the cdb side.
+ * "bob ".  User listings follow the key's collation, as vpopmail's do (an
+ * index order: a page costs its offset, not the domain); the cdb side sorts
+ * bytewise.  Of the bytes a new name may hold, only '^', '_' and '`' sort
+ * differently: after the letters here, before them there.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -37,6 +46,8 @@
 #include <limits.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,8 +228,8 @@ typedef struct table_slot {
 /* Prepared statements, one slot each; per-domain ones are re-prepared when
  * the table changes. */
 enum {
-	S_PROBE, S_DETECT,
-	S_USER_GET, S_USER_GET_LOCK, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
+	S_PROBE, S_DETECT, S_DETECT_INDEX,
+	S_USER_GET, S_USER_GET_LOCK, S_USER_AUTH_GET, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
 	S_USER_COUNT,
 	S_DIRC_GET, S_DIRC_GET_LOCK, S_DIRC_INSERT, S_DIRC_UPDATE, S_DIRC_DEL,
 	S_LA_SET, S_LA_GET, S_LA_DEL, S_LA_DEL_DOMAIN,
@@ -243,6 +254,7 @@ typedef struct mstate {
 	enum vp_store_layout layout; /* AUTO until probed */
 	table_info many;         /* `vpopmail` */
 	int have_dirc, have_lastauth, have_aliases;
+	char dom_index[65];      /* m_user_count: a DBA's index starting with pw_domain, or "" */
 	colinfo la[L_N], al[A_N], dc[D_N];
 	table_slot tables[TABLE_CACHE];
 	unsigned long tick;
@@ -252,6 +264,11 @@ typedef struct mstate {
 
 	char pending_drop[4][65]; /* per-domain tables to drop after the commit */
 	int npending;
+
+	/* A login's lastauth statement sent, its answer not read yet (settle). */
+	MYSQL_STMT *async;
+	int async_wait;          /* what Connector/C waits for (MYSQL_WAIT_*) */
+	unsigned long async_sent; /* so far (vp_store_info) */
 } mstate;
 
 /* ---- errors ---- */
@@ -263,6 +280,7 @@ static int conn_lost(unsigned int e)
 
 static void drop_conn(mstate *st)
 {
+	st->async = NULL; /* its answer dies with the connection */
 	for (int i = 0; i < S_COUNT; i++) {
 		if (st->stmt[i])
 			mysql_stmt_close(st->stmt[i]);
@@ -305,9 +323,73 @@ static int load_conf(mstate *st, vp_error *err)
 }
 
 static int probe(mstate *st, vp_error *err);
+static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
+                         vp_error *err);
+
+static unsigned timeout_ms(const mstate *st)
+{
+	return (unsigned)(st->opt.connect_timeout > 0 ? st->opt.connect_timeout : DEFAULT_TIMEOUT) *
+	       1000u;
+}
+
+/* Drive a statement started with mysql_stmt_execute_start (wait: what it
+ * waits for) to its end: 0 and *ret its result, or -1 when the server said
+ * nothing for ms (the connection is then dropped, s with it).  With
+ * lib_timeout the library's own read timeout applies; without, only ms. */
+static int wait_async(mstate *st, MYSQL_STMT *s, int wait, unsigned ms, int lib_timeout, int *ret)
+{
+	while (wait != 0) {
+		struct pollfd pfd = { (int)mysql_get_socket(st->m), 0, 0 };
+		if (wait & MYSQL_WAIT_READ)
+			pfd.events |= POLLIN;
+		if (wait & MYSQL_WAIT_WRITE)
+			pfd.events |= POLLOUT;
+		if (wait & MYSQL_WAIT_EXCEPT)
+			pfd.events |= POLLPRI;
+		int lib = lib_timeout && (wait & MYSQL_WAIT_TIMEOUT);
+		int r = poll(&pfd, 1, lib ? (int)mysql_get_timeout_value_ms(st->m) : (int)ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		int ready = 0;
+		if (r > 0) {
+			if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+				ready |= MYSQL_WAIT_READ;
+			if (pfd.revents & POLLOUT)
+				ready |= MYSQL_WAIT_WRITE;
+			if (pfd.revents & POLLPRI)
+				ready |= MYSQL_WAIT_EXCEPT;
+		} else if (lib) {
+			ready = MYSQL_WAIT_TIMEOUT;
+		} else {
+			drop_conn(st);
+			return -1;
+		}
+		wait = mysql_stmt_execute_cont(ret, s, ready);
+	}
+	return 0;
+}
+
+/* Read the answer of the lastauth statement a login sent (m_lastauth_set):
+ * the protocol is one statement at a time, so every use of the connection
+ * comes here first.  Best effort as the statement was: an error is dropped
+ * (a lost connection too, which the caller then reopens); a server silent
+ * past the read timeout costs the connection, never a hang. */
+static void settle(mstate *st)
+{
+	MYSQL_STMT *s = st->async;
+	int ret = 0;
+	if (!s)
+		return;
+	st->async = NULL;
+	if (wait_async(st, s, st->async_wait, timeout_ms(st), 1, &ret) == 0 && ret != 0 &&
+	    conn_lost(mysql_stmt_errno(s)))
+		drop_conn(st);
+}
 
 static int connect_now(mstate *st, vp_error *err)
 {
+	if (st->async)
+		settle(st);
 	if (st->m)
 		return 0;
 	/* A new connection would run the rest of the operation outside its
@@ -327,6 +409,9 @@ static int connect_now(mstate *st, vp_error *err)
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_RECONNECT, &no); /* we reconnect ourselves, re-preparing */
+	/* Allows the _start/_cont calls (a login's lastauth); blocking calls
+	 * work as before. */
+	mysql_options(m, MYSQL_OPT_NONBLOCK, 0);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* Strict: a too long value fails instead of being cut.  READ COMMITTED:
 	 * see the top of the file. */
@@ -407,6 +492,13 @@ typedef struct rcol {
  * after a lost connection when that is safe (see the top).  On success the
  * statement is returned, executed, results not yet bound. */
 #define RUN_IDEMPOTENT 0x01
+/* Send only: the answer is read by settle at the next use of the connection
+ * (*out is NULL then).  Never inside a transaction. */
+#define RUN_ASYNC 0x02
+/* Work that grows with the domain (a domain's rows deleted): the answer may
+ * take LONG_TIMEOUTS read timeouts, not one. */
+#define RUN_LONG 0x04
+#define LONG_TIMEOUTS 60
 static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int flags,
                MYSQL_STMT **out, vp_error *err)
 {
@@ -471,7 +563,25 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 					nulls[i] = 1;
 				}
 			}
-			if ((np > 0 && mysql_stmt_bind_param(s, b) != 0) || mysql_stmt_execute(s) != 0) {
+			int ret = 0, wait = 0;
+			if (np > 0 && mysql_stmt_bind_param(s, b) != 0)
+				ret = 1;
+			else if (flags & RUN_LONG) {
+				if ((wait = mysql_stmt_execute_start(&ret, s)) != 0 &&
+				    wait_async(st, s, wait, timeout_ms(st) * LONG_TIMEOUTS, 0, &ret) != 0)
+					return sql_fail(st, CR_SERVER_LOST, "no answer", VA_NO_AUTH_CONNECTION,
+					                err, "execute");
+			} else if (!(flags & RUN_ASYNC))
+				ret = mysql_stmt_execute(s);
+			else if ((wait = mysql_stmt_execute_start(&ret, s)) != 0) {
+				/* the request is in Connector/C's buffer: b may go */
+				st->async = s;
+				st->async_wait = wait;
+				st->async_sent++;
+				*out = NULL;
+				return 0;
+			}
+			if (ret != 0) {
 				e = mysql_stmt_errno(s);
 				emsg = mysql_stmt_error(s);
 			} else {
@@ -576,7 +686,7 @@ static long long write_rows(mstate *st, int id, const char *sql, const bparam *p
 	int rc = run(st, id, sql, p, np, flags, &s, err);
 	if (rc != 0)
 		return rc;
-	return (long long)mysql_stmt_affected_rows(s);
+	return s ? (long long)mysql_stmt_affected_rows(s) : 1; /* sent (RUN_ASYNC) */
 }
 
 /* ---- schema ---- */
@@ -725,35 +835,27 @@ static int create(mstate *st, const char *sql, vp_error *err)
 	return query(st, sql, 1, err);
 }
 
-static int ensure_dirc(mstate *st, vp_error *err)
+/* A table of vpopmail's beside the user table: created (vpopmail's text)
+ * when missing, then probed. */
+static int ensure(mstate *st, int *have, const char *create_sql, const char *table,
+                  const char *const *cols, colinfo *info, int n, vp_error *err)
 {
 	int rc;
-	if (st->have_dirc)
+	if (*have)
 		return 0;
-	if ((rc = create(st, sql_create_dirc, err)) != 0)
+	if ((rc = create(st, create_sql, err)) != 0)
 		return rc;
-	return probe_table(st, "dir_control", dirc_cols, st->dc, D_N, &st->have_dirc, err);
+	return probe_table(st, table, cols, info, n, have, err);
 }
 
-static int ensure_lastauth(mstate *st, vp_error *err)
-{
-	int rc;
-	if (st->have_lastauth)
-		return 0;
-	if ((rc = create(st, sql_create_lastauth, err)) != 0)
-		return rc;
-	return probe_table(st, "lastauth", lastauth_cols, st->la, L_N, &st->have_lastauth, err);
-}
-
-static int ensure_aliases(mstate *st, vp_error *err)
-{
-	int rc;
-	if (st->have_aliases)
-		return 0;
-	if ((rc = create(st, sql_create_aliases, err)) != 0)
-		return rc;
-	return probe_table(st, "aliasdomains", alias_cols, st->al, A_N, &st->have_aliases, err);
-}
+#define ensure_dirc(st, err) \
+	ensure(st, &(st)->have_dirc, sql_create_dirc, "dir_control", dirc_cols, (st)->dc, D_N, err)
+#define ensure_lastauth(st, err) \
+	ensure(st, &(st)->have_lastauth, sql_create_lastauth, "lastauth", lastauth_cols, (st)->la, \
+	       L_N, err)
+#define ensure_aliases(st, err) \
+	ensure(st, &(st)->have_aliases, sql_create_aliases, "aliasdomains", alias_cols, (st)->al, \
+	       A_N, err)
 
 /* Characters of s as the server counts them (UTF-8; ASCII is one each). */
 static unsigned long chars(const char *s)
@@ -805,6 +907,8 @@ static void m_close(void *p)
 	mstate *st = p;
 	if (!st)
 		return;
+	if (st->async && st->m)
+		settle(st); /* the login's row is written before we hang up */
 	drop_conn(st);
 	explicit_bzero(&st->conf, sizeof st->conf);
 	free(st);
@@ -828,6 +932,7 @@ static void m_info(void *p, vp_store_info *out)
 		? st->many.col[C_CLEAR].present : -1;
 	out->connected = st->m != NULL;
 	out->connects = st->connects;
+	out->sent_ahead = st->async_sent;
 }
 
 static int m_ping(void *p, vp_error *err)
@@ -896,8 +1001,9 @@ static int m_commit(void *p, vp_error *err)
 	for (int i = 0; i < st->npending; i++) {
 		char sql[128];
 		vp_error ignored;
-		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS `%s`", st->pending_drop[i]);
-		if (query(st, sql, 1, &ignored) == 0)
+		if (sql_for_table(sql, sizeof sql, "DROP TABLE IF EXISTS %T", st->pending_drop[i],
+		                  &ignored) == 0 &&
+		    query(st, sql, 1, &ignored) == 0)
 			forget_table(st, st->pending_drop[i]);
 	}
 	st->npending = 0;
@@ -920,22 +1026,115 @@ static int m_rollback(void *p, vp_error *err)
 
 /* ---- user records ---- */
 
-/* The key column compared bytewise too (the index still finds the row). */
-#define NAME_EXACT "CAST(pw_name AS BINARY) = CAST(? AS BINARY)"
-
 static const char *dom_name(const vp_domain_info *dom)
 {
 	return dom->realdomain[0] ? dom->realdomain : dom->name;
 }
 
-/* "pw_name, pw_passwd, ... [, pw_clear_passwd]" as this table has them. */
-static void select_cols(const utable *u, char *out, size_t size)
+/* ---- SQL text of the user tables ----
+ * Each statement is a constant template of the sets below, indexed
+ * [many][clear]: the shared `vpopmail` table (pw_domain in the key) or a
+ * per-domain one, without or with a pw_clear_passwd column.  The table name
+ * goes in by sql_for_table only; every value is a bound parameter. */
+
+#define UCOLS "pw_name, pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell"
+#define UCOLS_C UCOLS ", pw_clear_passwd"
+#define UVALS "?, ?, ?, ?, ?, ?, ?"
+#define UVALS_C UVALS ", ?"
+#define W_ONE " WHERE pw_name = ?"
+#define W_MANY " WHERE pw_name = ? AND pw_domain = ?"
+/* The key column compared bytewise too (the index still finds the row). */
+#define NAME_EXACT "CAST(pw_name AS BINARY) = CAST(? AS BINARY)"
+#define USET(ONE, MANY) { { ONE(UCOLS), ONE(UCOLS_C) }, { MANY(UCOLS), MANY(UCOLS_C) } }
+
+#define GET_ONE(c) "SELECT " c " FROM %T" W_ONE
+#define GET_MANY(c) "SELECT " c " FROM %T" W_MANY
+static const char *const t_get[2][2] = USET(GET_ONE, GET_MANY);
+#define LOCK_ONE(c) "SELECT " c " FROM %T" W_ONE " FOR UPDATE"
+#define LOCK_MANY(c) "SELECT " c " FROM %T" W_MANY " FOR UPDATE"
+static const char *const t_get_lock[2][2] = USET(LOCK_ONE, LOCK_MANY);
+/* the name's row and the postmaster's (m_user_auth_get) */
+#define AUTH_ONE(c) "SELECT " c " FROM %T WHERE pw_name IN (?, 'postmaster')"
+#define AUTH_MANY(c) "SELECT " c " FROM %T WHERE pw_name IN (?, 'postmaster') AND pw_domain = ?"
+static const char *const t_auth_get[2][2] = USET(AUTH_ONE, AUTH_MANY);
+/* The index order (the collation's, as vpopmail lists): a page reads
+ * offset + limit keys, never sorts the domain.  On the shared table the
+ * page's names come first from a key-only scan (the PRIMARY KEY, or a DBA's
+ * index on pw_domain when there is one), then only those rows. */
+#define LIST_ONE(c) "SELECT " c " FROM %T ORDER BY pw_name LIMIT ? OFFSET ?"
+#define LIST_MANY(c) "SELECT " c " FROM %T v JOIN (SELECT pw_name AS k FROM `vpopmail` " \
+	"WHERE pw_domain = ? ORDER BY pw_name LIMIT ? OFFSET ?) p ON v.pw_name = p.k " \
+	"WHERE v.pw_domain = ? ORDER BY v.pw_name"
+static const char *const t_list[2][2] = USET(LIST_ONE, LIST_MANY);
+static const char *const t_add[2][2] = {
+	{ "INSERT INTO %T ( " UCOLS " ) VALUES ( " UVALS " )",
+	  "INSERT INTO %T ( " UCOLS_C " ) VALUES ( " UVALS_C " )" },
+	{ "INSERT INTO %T ( pw_domain, " UCOLS " ) VALUES ( ?, " UVALS " )",
+	  "INSERT INTO %T ( pw_domain, " UCOLS_C " ) VALUES ( ?, " UVALS_C " )" },
+};
+/* Every column as IF(changed, value, itself): one text for any set of
+ * changed fields. */
+#define USETS "pw_passwd = IF(?, ?, pw_passwd), pw_uid = IF(?, ?, pw_uid), " \
+	"pw_gid = IF(?, ?, pw_gid), pw_gecos = IF(?, ?, pw_gecos), pw_dir = IF(?, ?, pw_dir), " \
+	"pw_shell = IF(?, ?, pw_shell)"
+#define USETS_C USETS ", pw_clear_passwd = IF(?, ?, pw_clear_passwd)"
+static const char *const t_update[2][2] = {
+	{ "UPDATE %T SET " USETS W_ONE " AND " NAME_EXACT,
+	  "UPDATE %T SET " USETS_C W_ONE " AND " NAME_EXACT },
+	{ "UPDATE %T SET " USETS W_ONE " AND " NAME_EXACT " AND pw_domain = ?",
+	  "UPDATE %T SET " USETS_C W_ONE " AND " NAME_EXACT " AND pw_domain = ?" },
+};
+/* The exact name: the collation alone would also match "Bob " for "bob". */
+static const char *const t_del[2] = { "DELETE FROM %T" W_ONE " AND " NAME_EXACT,
+	"DELETE FROM %T" W_ONE " AND " NAME_EXACT " AND pw_domain = ?" };
+static const char *const t_count[2] = { "SELECT COUNT(*) FROM %T",
+	"SELECT COUNT(*) FROM %T WHERE pw_domain = ?" };
+/* vpopmail 5.6's CREATE TABLEs (the name backquoted) */
+static const char *const t_create[2][2] = {
+	{ "CREATE TABLE IF NOT EXISTS %T ( " TBL_ONE_COLS ", primary key (pw_name )  )",
+	  "CREATE TABLE IF NOT EXISTS %T ( " TBL_ONE_COLS TBL_CLEAR_COL ", primary key (pw_name )  )" },
+	{ "CREATE TABLE IF NOT EXISTS %T ( " TBL_MANY_COLS ", primary key (pw_name, pw_domain )  )",
+	  "CREATE TABLE IF NOT EXISTS %T ( " TBL_MANY_COLS TBL_CLEAR_COL
+	  ", primary key (pw_name, pw_domain )  )" },
+};
+
+/* The one place a name enters SQL text: tmpl with its one "%T" replaced by
+ * the backquoted name, which must be 1-64 of [a-z0-9_]: a table
+ * (vp_mysql_domain_table's output, or "vpopmail"), or the DBA's index on
+ * pw_domain as information_schema names it. */
+static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
+                         vp_error *err)
 {
-	snprintf(out, size, "pw_name, pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell%s",
-	         u->t->col[C_CLEAR].present ? ", pw_clear_passwd" : "");
+	size_t tl = strlen(table);
+	const char *at = strstr(tmpl, "%T");
+	if (tl == 0 || tl > 64 || strspn(table, "abcdefghijklmnopqrstuvwxyz0123456789_") != tl)
+		return vp_fail(err, VA_INVALID_DOMAIN_NAME, "not a table name");
+	if (!at || strstr(at + 2, "%T") || strlen(tmpl) + tl + 1 > size)
+		return vp_fail(err, VA_BAD_CONFIG, "SQL template");
+	size_t n = (size_t)(at - tmpl);
+	memcpy(buf, tmpl, n);
+	buf[n++] = '`';
+	memcpy(buf + n, table, tl);
+	n += tl;
+	buf[n++] = '`';
+	strcpy(buf + n, at + 2);
+	return 0;
 }
 
-/* Result columns of select_cols into e. */
+/* The domain's user table and the text of one statement of set on it:
+ * 0, or 1 when the table does not exist (nothing built), or <0. */
+static int user_sql(mstate *st, const vp_domain_info *dom, utable *u, const char *const set[2][2],
+                    char *sql, size_t size, vp_error *err)
+{
+	int rc = user_table(st, dom, u, err);
+	if (rc != 0)
+		return rc;
+	if (!u->t->exists)
+		return 1;
+	return sql_for_table(sql, size, set[u->many][u->t->col[C_CLEAR].present], u->name, err);
+}
+
+/* Result columns of UCOLS[_C] into e. */
 typedef struct urow {
 	long long uid, gid;
 	rcol r[8];
@@ -968,22 +1167,13 @@ static int m_user_get(void *p, const vp_domain_info *dom, const char *name, unsi
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
-	memset(out, 0, sizeof *out);
-	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
+	char sql[512];
 	int lock = (flags & VP_STORE_GET_LOCK) && st->in_txn;
-	select_cols(&u, cols, sizeof cols);
+	memset(out, 0, sizeof *out);
+	int rc = user_sql(st, dom, &u, lock ? t_get_lock : t_get, sql, sizeof sql, err);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_name = ? AND pw_domain = ?%s",
-		         cols, lock ? " FOR UPDATE" : "");
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` WHERE pw_name = ?%s", cols, u.name,
-		         lock ? " FOR UPDATE" : "");
 	urow w;
 	urow_init(&w, &u, out);
 	rc = select_one(st, lock ? S_USER_GET_LOCK : S_USER_GET, sql, prm, u.many ? 2 : 1, w.r, w.n,
@@ -1001,6 +1191,60 @@ static int m_user_get(void *p, const vp_domain_info *dom, const char *name, unsi
 		rc = 0;
 	}
 	return rc;
+}
+
+/* The row of name and the postmaster's in one statement: two key lookups
+ * whether name exists or not, so that an unknown name costs what a known
+ * one does, and its decoy hash is one this domain really holds (the site's
+ * scheme and cost, whatever the configured scheme is). */
+static int m_user_auth_get(void *p, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err)
+{
+	mstate *st = p;
+	utable u;
+	char sql[512];
+	memset(out, 0, sizeof *out);
+	int rc = user_sql(st, dom, &u, t_auth_get, sql, sizeof sql, err);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
+	vp_user_entry *row = malloc(sizeof *row);
+	if (!row)
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	urow w;
+	urow_init(&w, &u, row);
+	MYSQL_STMT *s;
+	MYSQL_BIND b[8];
+	int found = 0;
+	if ((rc = run(st, S_USER_AUTH_GET, sql, prm, u.many ? 2 : 1, RUN_IDEMPOTENT, &s, err)) == 0 &&
+	    (rc = bind_result(st, s, w.r, w.n, b, 1, err)) == 0) {
+		while ((rc = fetch(st, s, w.r, w.n, err)) == 1) {
+			urow_done(&w, row);
+			if (!found && strcmp(row->name, name) == 0) {
+				*out = *row;
+				found = 1;
+			} else if (strlen(row->passwd) < dsize) {
+				strcpy(decoy, row->passwd); /* the postmaster (or a twin by collation) */
+			}
+		}
+		if (st->stmt[S_USER_AUTH_GET] == s)
+			done(s);
+	}
+	explicit_bzero(row, sizeof *row);
+	free(row);
+	if (found && strcmp(name, "postmaster") == 0 && strlen(out->passwd) < dsize)
+		strcpy(decoy, out->passwd);
+	if (rc < 0) {
+		explicit_bzero(out, sizeof *out);
+		explicit_bzero(decoy, dsize);
+		if (st->last_errno == ER_NO_SUCH_TABLE && !u.many) {
+			forget_table(st, u.name);
+			vp_error_clear(err);
+			return 0;
+		}
+		return rc;
+	}
+	return found;
 }
 
 /* Every value of e the row gets must fit its column. */
@@ -1046,10 +1290,10 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 	mstate *st = p;
 	utable u;
 	char sql[512];
-	int rc = user_table(st, dom, &u, err);
-	if (rc != 0)
+	int rc = user_sql(st, dom, &u, t_add, sql, sizeof sql, err);
+	if (rc < 0)
 		return rc;
-	if (!u.t->exists)
+	if (rc == 1)
 		return missing_table(&u, dom, err);
 	int clear = u.t->col[C_CLEAR].present;
 	int clear_val = clear && e->has_clear;
@@ -1057,9 +1301,9 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 		return rc;
 	bparam prm[9];
 	int n = 0;
-	prm[n++] = PS(e->name);
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
+	prm[n++] = PS(e->name);
 	prm[n++] = PS(e->passwd);
 	prm[n++] = PI(e->uid_flag);
 	prm[n++] = PI(e->flags);
@@ -1068,11 +1312,6 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 	prm[n++] = PS(e->quota);
 	if (clear)
 		prm[n++] = clear_val ? PS(e->clear) : PNULL;
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO `%s` ( pw_name, %spw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell%s ) "
-	         "VALUES ( ?, %s?, ?, ?, ?, ?, ?%s )",
-	         u.name, u.many ? "pw_domain, " : "", clear ? ", pw_clear_passwd" : "",
-	         u.many ? "?, " : "", clear ? ", ?" : "");
 	long long r = write_rows(st, S_USER_ADD, sql, prm, n, 0, err);
 	if (r < 0 && st->last_errno == ER_DUP_ENTRY)
 		return vp_fail(err, VA_USERNAME_EXISTS, "%s@%s", e->name, dom_name(dom));
@@ -1089,10 +1328,9 @@ static int m_user_del(void *p, const vp_domain_info *dom, const char *name, vp_e
 		return rc;
 	if (!u.t->exists)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", name, dom_name(dom));
-	/* The exact name: the collation alone would also match "Bob " for "bob". */
+	if ((rc = sql_for_table(sql, sizeof sql, t_del[u.many], u.name, err)) != 0)
+		return rc;
 	bparam prm[3] = { PS(name), PS(name), PS(dom_name(dom)) };
-	snprintf(sql, sizeof sql, "DELETE FROM `%s` WHERE pw_name = ? AND " NAME_EXACT "%s", u.name,
-	         u.many ? " AND pw_domain = ?" : "");
 	long long r = write_rows(st, S_USER_DEL, sql, prm, u.many ? 3 : 2, 0, err);
 	if (r < 0)
 		return (int)r;
@@ -1106,49 +1344,41 @@ static int m_user_update(void *p, const vp_domain_info *dom, const vp_user_entry
 {
 	mstate *st = p;
 	utable u;
-	char sql[640];
-	int rc = user_table(st, dom, &u, err);
-	if (rc != 0)
+	char sql[1024];
+	int rc = user_sql(st, dom, &u, t_update, sql, sizeof sql, err);
+	if (rc < 0)
 		return rc;
-	if (!u.t->exists)
+	if (rc == 1)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", e->name, dom_name(dom));
 	int clear = clear_written(&u, fields);
 	int clear_val = clear && e->has_clear;
 	if ((rc = user_fits(&u, dom, e, fields, clear_val, err)) != 0)
 		return rc;
-	bparam prm[11];
+	if (!(fields & (VP_STORE_F_PASSWD | VP_STORE_F_UID | VP_STORE_F_FLAGS | VP_STORE_F_GECOS |
+	                VP_STORE_F_DIR | VP_STORE_F_QUOTA)) && !clear)
+		return 0; /* only a clear password, and nowhere to put it */
+	/* (changed?, value) for each column of t_update, in its order */
+	bparam prm[17];
 	int n = 0;
-	size_t len = (size_t)snprintf(sql, sizeof sql, "UPDATE `%s` SET ", u.name);
-	static const struct { unsigned f; const char *col; } map[] = {
-		{ VP_STORE_F_PASSWD, "pw_passwd" }, { VP_STORE_F_UID, "pw_uid" },
-		{ VP_STORE_F_FLAGS, "pw_gid" }, { VP_STORE_F_GECOS, "pw_gecos" },
-		{ VP_STORE_F_DIR, "pw_dir" }, { VP_STORE_F_QUOTA, "pw_shell" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-		if (!(fields & map[i].f))
-			continue;
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s = ?", n ? ", " : "",
-		                        map[i].col);
-		switch (map[i].f) {
-		case VP_STORE_F_PASSWD: prm[n++] = PS(e->passwd); break;
-		case VP_STORE_F_UID: prm[n++] = PI(e->uid_flag); break;
-		case VP_STORE_F_FLAGS: prm[n++] = PI(e->flags); break;
-		case VP_STORE_F_GECOS: prm[n++] = PS(e->gecos); break;
-		case VP_STORE_F_DIR: prm[n++] = PS(e->dir); break;
-		default: prm[n++] = PS(e->quota); break;
-		}
-	}
-	if (clear) {
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%spw_clear_passwd = ?",
-		                        n ? ", " : "");
+#define SETP(flag, value) \
+	do { \
+		int on_ = (fields & (flag)) != 0; \
+		prm[n++] = PI(on_); \
+		prm[n++] = on_ ? (value) : PNULL; \
+	} while (0)
+	SETP(VP_STORE_F_PASSWD, PS(e->passwd));
+	SETP(VP_STORE_F_UID, PI(e->uid_flag));
+	SETP(VP_STORE_F_FLAGS, PI(e->flags));
+	SETP(VP_STORE_F_GECOS, PS(e->gecos));
+	SETP(VP_STORE_F_DIR, PS(e->dir));
+	SETP(VP_STORE_F_QUOTA, PS(e->quota));
+#undef SETP
+	if (u.t->col[C_CLEAR].present) {
+		prm[n++] = PI(clear);
 		prm[n++] = clear_val ? PS(e->clear) : PNULL;
 	}
-	if (n == 0)
-		return 0; /* only a clear password, and nowhere to put it */
 	prm[n++] = PS(e->name);
 	prm[n++] = PS(e->name);
-	snprintf(sql + len, sizeof sql - len, " WHERE pw_name = ? AND " NAME_EXACT "%s",
-	         u.many ? " AND pw_domain = ?" : "");
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
 	/* CLIENT_FOUND_ROWS: matched rows, also when nothing changed. */
@@ -1165,25 +1395,18 @@ static int m_user_list(void *p, const vp_domain_info *dom, unsigned long offset,
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
+	char sql[512];
+	int rc = user_sql(st, dom, &u, t_list, sql, sizeof sql, err);
 	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
-	select_cols(&u, cols, sizeof cols);
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_domain = ? "
-		         "ORDER BY CAST(pw_name AS BINARY) LIMIT ? OFFSET ?", cols);
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` ORDER BY CAST(pw_name AS BINARY) "
-		         "LIMIT ? OFFSET ?", cols, u.name);
-	bparam prm[3];
+		return rc < 0 ? rc : 0;
+	bparam prm[4];
 	int n = 0;
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
 	prm[n++] = PI(limit ? (long long)limit : LLONG_MAX);
 	prm[n++] = PI(offset > (unsigned long)LLONG_MAX ? LLONG_MAX : (long long)offset);
+	if (u.many)
+		prm[n++] = PS(dom_name(dom));
 	MYSQL_STMT *s;
 	MYSQL_BIND b[8];
 	vp_user_entry *e = malloc(sizeof *e);
@@ -1219,13 +1442,32 @@ static int m_user_count(void *p, const vp_domain_info *dom, unsigned long *count
 	if (rc != 0 || !u.t->exists)
 		return rc;
 	bparam prm[1] = { PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM `vpopmail` WHERE pw_domain = ?");
-	else
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM `%s`", u.name);
 	long long n = 0;
 	rcol r[1] = { RN(&n) };
-	rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
+	vp_error ignored;
+	/* We never create one (no INDEX privilege), but a DBA may add (or drop)
+	 * one at any time: looked up for each count (a key lookup, against a
+	 * count that scans the domain).  Named, since the optimizer takes the
+	 * table scan when one domain is most of the table. */
+	static const char dom_index[] =
+		"SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+		"AND TABLE_NAME = 'vpopmail' AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'pw_domain' "
+		"ORDER BY INDEX_NAME LIMIT 1";
+	rcol ri[1] = { RS(st->dom_index) };
+	st->dom_index[0] = '\0';
+	if (u.many && (rc = select_one(st, S_DETECT_INDEX, dom_index, NULL, 0, ri, 1, err)) < 0)
+		return rc;
+	/* with the DBA's index named (an index name sql_for_table refuses, or
+	 * one dropped since: the plain count) */
+	if (!u.many || !st->dom_index[0] ||
+	    sql_for_table(sql, sizeof sql, "SELECT COUNT(*) FROM `vpopmail` FORCE INDEX (%T) "
+	                  "WHERE pw_domain = ?", st->dom_index, &ignored) != 0 ||
+	    select_one(st, S_USER_COUNT, sql, prm, 1, r, 1, &ignored) < 0) {
+		st->dom_index[0] = '\0';
+		if ((rc = sql_for_table(sql, sizeof sql, t_count[u.many], u.name, err)) != 0)
+			return rc;
+		rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
+	}
 	if (rc < 0)
 		return rc;
 	*count = n > 0 ? (unsigned long)n : 0;
@@ -1436,11 +1678,15 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
 	    (rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
 		return rc;
 	bparam prm[4] = { PS(e->name), PS(dom_name(dom)), PS(ip), PI(when) };
+	/* A login's row (outside a transaction) is one autocommit statement whose
+	 * commit waits for the server's log flush: sent now, its answer read at
+	 * the next use of the connection, so the login does not wait for it.
+	 * In a transaction (add_user) it is part of what commits. */
 	long long r = write_rows(st, S_LA_SET,
 	                         "INSERT INTO lastauth ( user, domain, remote_ip, timestamp ) "
 	                         "VALUES ( ?, ?, ?, ? ) ON DUPLICATE KEY UPDATE "
 	                         "remote_ip = VALUES(remote_ip), timestamp = VALUES(timestamp)",
-	                         prm, 4, RUN_IDEMPOTENT, err);
+	                         prm, 4, RUN_IDEMPOTENT | (st->in_txn ? 0 : RUN_ASYNC), err);
 	return r < 0 ? (int)r : 0;
 }
 
@@ -1581,11 +1827,10 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 		return rc;
 	if (st->in_txn)
 		return vp_fail(err, VA_BAD_CONFIG, "domain_create inside a transaction");
-	const char *clear = st->cfg->clear_passwords ? TBL_CLEAR_COL : "";
+	int clear = st->cfg->clear_passwords != 0;
 	if (st->layout == VP_STORE_LAYOUT_MANY) {
-		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS vpopmail ( " TBL_MANY_COLS
-		         "%s, primary key (pw_name, pw_domain )  )", clear);
-		if ((rc = query(st, sql, 1, err)) != 0 ||
+		if ((rc = sql_for_table(sql, sizeof sql, t_create[1][clear], "vpopmail", err)) != 0 ||
+		    (rc = query(st, sql, 1, err)) != 0 ||
 		    (rc = probe_table(st, "vpopmail", user_cols, st->many.col, C_USER_N,
 		                      &st->many.exists, err)) != 0 ||
 		    (rc = check_user_table("vpopmail", &st->many, 1, err)) != 0)
@@ -1596,9 +1841,8 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 	char table[65];
 	if ((rc = vp_mysql_domain_table(dom_name(dom), table, sizeof table, err)) != 0)
 		return rc;
-	snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS %s ( " TBL_ONE_COLS
-	         "%s, primary key (pw_name )  )", table, clear);
-	if ((rc = query(st, sql, 1, err)) != 0)
+	if ((rc = sql_for_table(sql, sizeof sql, t_create[0][clear], table, err)) != 0 ||
+	    (rc = query(st, sql, 1, err)) != 0)
 		return rc;
 	forget_table(st, table);
 	return 0;
@@ -1622,18 +1866,19 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 	if (u.t->exists) {
 		if (u.many)
 			r = write_rows(st, S_DOM_DEL_USERS, "DELETE FROM vpopmail WHERE pw_domain = ?", prm, 1,
-			               RUN_IDEMPOTENT, err);
+			               RUN_IDEMPOTENT | RUN_LONG, err);
 		else {
 			char sql[128];
-			snprintf(sql, sizeof sql, "DELETE FROM `%s`", u.name);
-			r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT, err);
+			r = sql_for_table(sql, sizeof sql, "DELETE FROM %T", u.name, err);
+			if (r == 0)
+				r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT | RUN_LONG, err);
 			if (r >= 0 && st->npending < 4)
 				strcpy(st->pending_drop[st->npending++], u.name);
 		}
 	}
 	if (r >= 0 && st->have_lastauth)
 		r = write_rows(st, S_LA_DEL_DOMAIN, "DELETE FROM lastauth WHERE domain = ?", prm, 1,
-		               RUN_IDEMPOTENT, err);
+		               RUN_IDEMPOTENT | RUN_LONG, err);
 	if (r >= 0 && st->have_dirc)
 		r = write_rows(st, S_DIRC_DEL, "DELETE FROM dir_control WHERE domain = ?", prm, 1,
 		               RUN_IDEMPOTENT, err);
@@ -1676,6 +1921,7 @@ const vp_store_driver vp_store_mysql_driver = {
 	.commit = m_commit,
 	.rollback = m_rollback,
 	.user_get = m_user_get,
+	.user_auth_get = m_user_auth_get,
 	.user_add = m_user_add,
 	.user_del = m_user_del,
 	.user_update = m_user_update,
