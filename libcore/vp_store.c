@@ -127,6 +127,17 @@ int vp_store_rollback(vp_store *s, vp_error *err)
 	return s->drv->rollback ? s->drv->rollback(s->st, err) : 0;
 }
 
+int vp_store_commit_unknown(vp_store *s)
+{
+	return s && s->st && s->drv->commit_unknown ? s->drv->commit_unknown(s->st) : 0;
+}
+
+void vp_store_end_request(vp_store *s)
+{
+	if (s && s->st && s->drv->end_request)
+		s->drv->end_request(s->st);
+}
+
 int vp_store_in_txn(const vp_store *s)
 {
 	return s && s->in_txn;
