@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct vp_store {
 	const vp_store_driver *drv;
@@ -130,6 +131,26 @@ int vp_store_rollback(vp_store *s, vp_error *err)
 int vp_store_commit_unknown(vp_store *s)
 {
 	return s && s->st && s->drv->commit_unknown ? s->drv->commit_unknown(s->st) : 0;
+}
+
+int vp_store_recheck_user(vp_store *s, const vp_domain_info *dom, const char *name,
+                          vp_user_entry *out, vp_error *err)
+{
+	int rc = VA_NO_AUTH_CONNECTION;
+	for (int i = 0; i < 30; i++) {
+		vp_error ignored;
+		if (i > 0) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		if ((rc = vp_store_begin(s, NULL, 0, err)) != 0)
+			continue;
+		rc = vp_store_user_get(s, dom, name, 0, out, err);
+		vp_store_rollback(s, &ignored);
+		if (rc >= 0)
+			break;
+	}
+	return rc;
 }
 
 void vp_store_end_request(vp_store *s)

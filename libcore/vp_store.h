@@ -234,6 +234,12 @@ int vp_store_in_txn(const vp_store *s);
  * what it did outside the store (a row would lose its Maildir) and should
  * re-read to learn the outcome.  0: it surely did not commit. */
 int vp_store_commit_unknown(vp_store *s);
+/* After an unknown commit: the record as the primary has it now, read in a
+ * transaction of its own (never from a lagging replica), tried again for
+ * about 3 s while the server comes back.  1 found (out filled), 0 not
+ * there, <0 still cannot tell. */
+int vp_store_recheck_user(vp_store *s, const vp_domain_info *dom, const char *name,
+                          vp_user_entry *out, vp_error *err);
 /* The end of one request on a handle kept across requests: a later read no
  * longer has to see this request's writes (replication: it may go back to
  * the replica).  NULL is fine. */
