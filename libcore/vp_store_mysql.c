@@ -615,10 +615,15 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 	if (!(flags & RUN_HERE))
 		route(st, flags & RUN_WRITE);
 	int to_primary = (flags & RUN_WRITE) || st->in_txn;
+	int tried = -1; /* a read that fell back to the other server may meet its dead link too */
 	for (int attempt = 0;; attempt++) {
 		int rc = connect_for(st, !to_primary && !(flags & RUN_HERE), err);
 		if (rc != 0)
 			return rc;
+		if (attempt == 1 && tried >= 0 && st->role != tried)
+			attempt = 0, tried = 2; /* once */
+		else if (tried != 2)
+			tried = st->role;
 		MYSQL_STMT *s = st->stmt[id];
 		if (s && strcmp(st->stmt_sql[id], sql) != 0) {
 			mysql_stmt_close(s);
