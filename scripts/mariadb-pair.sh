@@ -75,12 +75,7 @@ stop)
 	fi ;;
 kill)
 	[ $# -ge 3 ] || die "usage: mariadb-pair.sh kill DIR p|r"
-	if [ -f "$d/$3/pid" ]; then
-		pid=$(cat "$d/$3/pid")
-		kill -9 "$pid" 2>/dev/null || true
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
-		rm -f "$d/$3/pid"
-	fi ;;
+	"$here/mariadb.sh" kill "$d/$3" ;;
 again)
 	[ $# -ge 3 ] || die "usage: mariadb-pair.sh again DIR p|r"
 	one "$d/$3" ;;
