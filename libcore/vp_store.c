@@ -137,8 +137,13 @@ int vp_store_recheck_user(vp_store *s, const vp_domain_info *dom, const char *na
                           vp_user_entry *out, vp_error *err)
 {
 	int rc = VA_NO_AUTH_CONNECTION;
-	for (int i = 0; i < 30; i++) {
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0;; i++) {
 		vp_error ignored;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (i > 0 && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > 3000)
+			break;
 		if (i > 0) {
 			struct timespec ts = { 0, 100 * 1000 * 1000 };
 			nanosleep(&ts, NULL);
