@@ -1705,11 +1705,21 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
 	    (rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
 		return rc;
 	bparam prm[4] = { PS(e->name), PS(dom_name(dom)), PS(ip), PI(when) };
+	/* A login's record is bookkeeping: the request's reads stay where they
+	 * were (a webmail request after its login keeps reading the replica). */
+	int wrote = st->wrote, waited = st->waited;
+	char gtid[sizeof st->gtid];
+	memcpy(gtid, st->gtid, sizeof gtid);
 	long long r = write_rows(st, S_LA_SET,
 	                         "INSERT INTO lastauth ( user, domain, remote_ip, timestamp ) "
 	                         "VALUES ( ?, ?, ?, ? ) ON DUPLICATE KEY UPDATE "
 	                         "remote_ip = VALUES(remote_ip), timestamp = VALUES(timestamp)",
 	                         prm, 4, RUN_IDEMPOTENT, err);
+	if (!st->in_txn) {
+		st->wrote = wrote;
+		st->waited = waited;
+		memcpy(st->gtid, gtid, sizeof gtid);
+	}
 	return r < 0 ? (int)r : 0;
 }
 

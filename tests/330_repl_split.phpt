@@ -71,6 +71,10 @@ foreach (['primary', 'gtid'] as $mode) {
 	echo "$mode: $out new passwords seen; statements on the replica: ",
 	     $mode === 'primary' ? ($n < 10 ? 'few' : $n) : ($n >= 80 ? 'at least 2 per login' : $n), "\n";
 }
+$before = $execs();
+$out = vp_r_child('$ok = 0; for ($i = 0; $i < 10; $i++) { $ok += vpopmail_auth_user("alice", "example.com", "alicepw3", null, "imap", "198.51.100.$i") ? 1 : 0; } echo $ok;', $root, $db);
+echo "10 logins in one request: $out ok, their lastauth on the primary: ", trim(vp_r_sql($db, 'p', "SELECT remote_ip FROM lastauth WHERE user = 'alice'")),
+     ", each read from the replica (a login's lastauth does not pull the request to the primary): ", $execs() - $before >= 10 ? 'yes' : 'NO', "\n";
 var_dump(vp_r_sync($db));
 echo "bob's row on the replica = on the primary: ", vp_r_sql($db, 'r', "SELECT pw_passwd FROM vpopmail WHERE pw_name = 'bob'") === vp_r_sql($db, 'p', "SELECT pw_passwd FROM vpopmail WHERE pw_name = 'bob'") ? 'yes' : 'NO', "\n";
 vp_r_stop($db);
@@ -115,5 +119,6 @@ replication back: true
 -- a login right after each password change, 40 times in one request
 primary: 40 of 40 new passwords seen; statements on the replica: few
 gtid: 40 of 40 new passwords seen; statements on the replica: at least 2 per login
+10 logins in one request: 10 ok, their lastauth on the primary: 198.51.100.9, each read from the replica (a login's lastauth does not pull the request to the primary): yes
 bool(true)
 bob's row on the replica = on the primary: yes
