@@ -172,7 +172,7 @@ $pos = trim(sql($db, 'p', 'SELECT @@gtid_binlog_pos'));
 sql($db, 'r', "SELECT MASTER_GTID_WAIT('$pos', 60)");
 
 printf("%d users, %d runs each, microseconds (median / p90), md5-crypt hashes\n\n", $users, $runs);
-printf("%-34s %13s %13s %13s %13s %13s\n", 'setup', 'auth_user', 'add_user', 'passwd', 'passwd+auth', 'auth after');
+printf("%-40s %13s %13s %13s %13s %13s\n", 'setup', 'auth_user', 'add_user', 'passwd', 'passwd+auth', 'auth after');
 $rows = [['one server (line 1 only)', "$db/single.mysql", 'primary'],
          ['replication, read_after_write=primary', "$db/vpopmail.mysql", 'primary'],
          ['replication, read_after_write=gtid', "$db/vpopmail.mysql", 'gtid']];
@@ -185,7 +185,7 @@ $reset = function () use ($db, $hash) { /* every run starts from the same rows, 
 foreach ($rows as [$label, $conf, $mode]) {
 	$reset();
 	$r = $run('ops', $conf, $mode);
-	printf("%-34s %13s %13s %13s %13s %13s\n", $label, $f($r['auth']), $f($r['add']), $f($r['passwd']), $f($r['ryw']), $f($r['ryw_auth']));
+	printf("%-40s %13s %13s %13s %13s %13s\n", $label, $f($r['auth']), $f($r['add']), $f($r['passwd']), $f($r['ryw']), $f($r['ryw_auth']));
 }
 $reset();
 $r = $run('writer', "$db/vpopmail.mysql", 'primary');
