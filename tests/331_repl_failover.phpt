@@ -19,8 +19,10 @@ $root = vp_sandbox('vp-331');
 $db = vp_root('vp-331-db');
 vp_r_start($db);
 $execs = fn() => (int)preg_replace('/\D/', '', vp_r_sql($db, 'r', "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'"));
-var_dump(vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_add_user('alice', 'example.com', 'alicepw'),
-         vpopmail_add_user('bob', 'example.com', 'bobpw'));
+$t = microtime(true);
+var_dump(vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_add_user('alice', 'example.com', 'alicepw'));
+$t_add = microtime(true) - $t; /* the yardstick of this run (valgrind slows all alike) */
+var_dump(vpopmail_add_user('bob', 'example.com', 'bobpw'));
 vp_r_sync($db);
 /* one round: a login, a user_info, a wrong password, and (with $write) a password change and a login with it */
 function round_(int $i, bool $write): array
@@ -38,6 +40,7 @@ function round_(int $i, bool $write): array
 function run_(int $n, callable $at10): array
 {
 	$seen = [];
+	$before = [];
 	$slow = 0;
 	for ($i = 0; $i < $n; $i++) {
 		if ($i === 10) {
@@ -45,15 +48,21 @@ function run_(int $n, callable $at10): array
 		}
 		[$r, $t] = round_($i, true);
 		$seen[json_encode($r)] = ($seen[json_encode($r)] ?? 0) + 1;
-		$slow = max($slow, $t);
+		if ($i < 10) {
+			$before[] = $t;
+		} else {
+			$slow = max($slow, $t);
+		}
 	}
-	return [$seen, $slow];
+	sort($before);
+	/* no round after the kill waits for a timeout: at most a reconnect more */
+	return [$seen, $slow / $before[5]];
 }
 
 echo "-- the replica killed after 10 of 30 rounds\n";
 [$seen, $slow] = run_(30, fn() => vp_r_kill($db, 'r'));
 var_dump($seen);
-echo "slowest round under 0.5 s: ", $slow < 0.5 ? 'yes' : $slow, "\n";
+echo "slowest round after the kill within 25 rounds before it: ", $slow < 25 ? 'yes' : $slow, "\n";
 vp_r_again($db, 'r');
 echo "the replica back, caught up: ", var_export(vp_r_sync($db), true), "\n";
 echo "its bob row = the primary's: ", vp_r_sql($db, 'r', "SELECT pw_passwd FROM vpopmail WHERE pw_name = 'bob'") === vp_r_sql($db, 'p', "SELECT pw_passwd FROM vpopmail WHERE pw_name = 'bob'") ? 'yes' : 'NO', "\n";
@@ -64,11 +73,11 @@ echo "-- the primary killed after 10 of 30 rounds (bob's password stays bob9)\n"
 $la = vp_r_sql($db, 'r', "SELECT remote_ip FROM lastauth WHERE user = 'alice'");
 [$seen, $slow] = run_(30, fn() => vp_r_kill($db, 'p'));
 var_dump($seen);
-echo "slowest round under 0.5 s: ", $slow < 0.5 ? 'yes' : $slow, "\n";
+echo "slowest round after the kill within 25 rounds before it: ", $slow < 25 ? 'yes' : $slow, "\n";
 echo "alice's lastauth on the replica is that of round 9: ", trim(vp_r_sql($db, 'r', "SELECT remote_ip FROM lastauth WHERE user = 'alice'")), "\n";
 $t = microtime(true);
 var_dump(@vpopmail_add_user('carol', 'example.com', 'carolpw'), vpopmail_errno() === VPOPMAIL_VA_NO_AUTH_CONNECTION);
-echo "add_user refused within 0.2 s: ", microtime(true) - $t < 0.2 ? 'yes' : 'NO', "; no home made: ", json_encode(glob("$root/vpopmail/domains/example.com/carol*")), "\n";
+echo "add_user refused faster than the first add_user took: ", microtime(true) - $t < $t_add ? 'yes' : 'NO', "; no home made: ", json_encode(glob("$root/vpopmail/domains/example.com/carol*")), "\n";
 echo "a new process: logins and reads from the replica, writes refused: ",
      vp_r_child('var_export([vpopmail_auth_user("bob", "example.com", "bob9"), is_array(vpopmail_user_info("bob", "example.com")), @vpopmail_passwd("bob", "example.com", "x"), vpopmail_errno()]);', $root, $db), "\n";
 
@@ -89,8 +98,8 @@ file_put_contents("$db/silent.mysql", "$lines[1]\n127.0.0.1|$port|vpopmailuser|v
 echo vp_r_child('$t = microtime(true); $w = @vpopmail_passwd("bob", "example.com", "y"); $e = vpopmail_errno(); $t1 = microtime(true) - $t;
 $t = microtime(true); $ok = 0; for ($i = 0; $i < 5; $i++) { $ok += vpopmail_auth_user("bob", "example.com", "bobback", null, "imap", "192.0.2.99") ? 1 : 0; } $t2 = microtime(true) - $t;
 $t = microtime(true); $w2 = @vpopmail_del_user("carol", "example.com"); $e2 = vpopmail_errno(); $t3 = microtime(true) - $t;
-echo "write: ", var_export($w, true), " $e after ", $t1 >= 0.9 && $t1 < 3 ? "the timeout" : "$t1 s", "; 5 logins: $ok ok in ", $t2 < 0.5 ? "under 0.5 s" : "$t2 s",
-     "; the next write: ", var_export($w2, true), " $e2 in ", $t3 < 0.2 ? "under 0.2 s" : "$t3 s";', $root, $db, ['vpopmail.mysql_config' => "$db/silent.mysql"]), "\n";
+echo "write: ", var_export($w, true), " $e after ", $t1 >= 0.9 && $t1 < 5 ? "the timeout" : "$t1 s", "; 5 logins: $ok ok in ", $t2 < $t1 / 2 ? "less than half of it" : "$t2 s",
+     "; the next write: ", var_export($w2, true), " $e2 in ", $t3 < $t1 / 4 ? "less than a quarter of it" : "$t3 s";', $root, $db, ['vpopmail.mysql_config' => "$db/silent.mysql"]), "\n";
 fclose($silent);
 echo "carol is still there: ", trim(vp_r_sql($db, 'p', "SELECT COUNT(*) FROM vpopmail WHERE pw_name = 'carol'")), "\n";
 vp_r_stop($db);
@@ -111,7 +120,7 @@ array(1) {
   ["[true,true,true,"written",true]"]=>
   int(30)
 }
-slowest round under 0.5 s: yes
+slowest round after the kill within 25 rounds before it: yes
 the replica back, caught up: true
 its bob row = the primary's: yes
 a new request reads from it again: true; served by the replica
@@ -122,11 +131,11 @@ array(2) {
   ["[true,true,true,"refused -23",true]"]=>
   int(20)
 }
-slowest round under 0.5 s: yes
+slowest round after the kill within 25 rounds before it: yes
 alice's lastauth on the replica is that of round 9: 192.0.2.9
 bool(false)
 bool(true)
-add_user refused within 0.2 s: yes; no home made: []
+add_user refused faster than the first add_user took: yes; no home made: []
 a new process: logins and reads from the replica, writes refused: array (
   0 => true,
   1 => true,
@@ -140,5 +149,5 @@ bool(true)
 replication resumed, the replica has them: true, bob carol
 carol has her home: yes
 -- a primary that accepts and never answers (connect timeout 1 s)
-write: false -23 after the timeout; 5 logins: 5 ok in under 0.5 s; the next write: false -23 in under 0.2 s
+write: false -23 after the timeout; 5 logins: 5 ok in less than half of it; the next write: false -23 in less than a quarter of it
 carol is still there: 1

@@ -94,7 +94,7 @@ $mode('answered');
 echo "-- del_user, answer lost: ", $res(@vpopmail_del_user('bob', 'example.com')), "; ", $row('bob'), ", ", $home('bob'), "; ", $agree(), "\n";
 $mode('answered-away');
 $t = microtime(true);
-echo "-- add_user, answer lost and no server for 3.5 s: ", $res(@vpopmail_add_user('dave', 'example.com', 'davepw')), " after ", ($t = microtime(true) - $t) >= 2.5 && $t < 4 ? 'about 3 s of asking' : "$t s",
+echo "-- add_user, answer lost and no server for 3.5 s: ", $res(@vpopmail_add_user('dave', 'example.com', 'davepw')), " after ", ($t = microtime(true) - $t) >= 2.5 && $t < 6 ? 'about 3 s of asking' : "$t s",
      "; ", $row('dave'), ", ", $home('dave'), " (kept: it may have committed); ", $agree(), "\n";
 usleep(1500000);
 echo "-- back: dave logs in: ", var_export(vpopmail_auth_user('dave', 'example.com', 'davepw'), true), "; the next add: ", $res(vpopmail_add_user('erin', 'example.com', 'erinpw')), "; ", $agree(), "\n";
