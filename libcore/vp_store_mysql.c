@@ -23,7 +23,12 @@
  *    reopened once and the statement retried, unless a transaction was
  *    open or the statement might have run already (2013 on a write that is
  *    not idempotent): then VA_NO_AUTH_CONNECTION and the caller redoes the
- *    operation.
+ *    operation;
+ *  - with a second line in vpopmail.mysql (replication) writes and
+ *    transactions go to that server, reads to the first; a request reads
+ *    its own writes (route), a server that is down is skipped for reads and
+ *    refuses writes at once (connect_for); a COMMIT without an answer is
+ *    flagged (commit_unknown) for the caller to re-read.
  * Lookups compare the stored name with the asked one byte for byte: the
  * tables' collation (utf8mb4_general_ci) would equate "Bob", "bob" and
  * "bob ".  Listings sort bytewise (CAST(... AS BINARY)), as the cdb side.
