@@ -21,15 +21,17 @@ vp_r_start($db);
 [$pport] = explode(' ', trim(file_get_contents("$db/ports")));
 /* the proxy: passes bytes both ways; $db/mode "answered" forwards a COMMIT,
  * waits for the server's answer and drops both sides; "lost" drops both
- * before the COMMIT gets there; "answered-away" is "answered", then no
- * connection is taken for 4 s.  Each drop sets the mode back to "pass". */
+ * before the COMMIT gets there; "answered-away" is "answered", then its
+ * port refuses connections for 3.5 s.  Each drop sets the mode back to "pass". */
 $proxy = <<<'PHP'
 [, $pport, $mode] = $argv;
 $l = stream_socket_server('tcp://127.0.0.1:0', $en, $es);
-echo substr(strrchr(stream_socket_get_name($l, false), ':'), 1), "\n";
+$port = substr(strrchr(stream_socket_get_name($l, false), ':'), 1);
+echo "$port\n";
 $peer = []; $socks = []; $away = 0;
 for (;;) {
-	$r = microtime(true) > $away ? [$l] : [];
+	if (!$l && microtime(true) > $away) { $l = stream_socket_server("tcp://127.0.0.1:$port", $en, $es); }
+	$r = $l ? [$l] : [];
 	foreach ($socks as $s) { $r[] = $s; }
 	$w = $e = null;
 	if (!$r) { usleep(50000); continue; }
@@ -47,7 +49,7 @@ for (;;) {
 		$m = trim((string)@file_get_contents($mode));
 		if (isset($client[(int)$s]) && $data !== '' && $data !== false && $m !== 'pass' && strpos($data, "\x03COMMIT") !== false) {
 			if ($m !== 'lost') { fwrite($o, $data); stream_set_timeout($o, 5); fread($o, 65536); }
-			if ($m === 'answered-away') { $away = microtime(true) + 3.5; }
+			if ($m === 'answered-away') { $away = microtime(true) + 3.5; fclose($l); $l = null; /* refused meanwhile */ }
 			file_put_contents($mode, 'pass');
 			$data = false;
 		}
