@@ -2,7 +2,7 @@
 # mariadb-pair.sh: a private primary + replica pair of MariaDB servers with
 # GTID replication, on loopback TCP, for the replication tests.
 #
-# usage: scripts/mariadb-pair.sh start DIR      both servers, replication running
+# usage: scripts/mariadb-pair.sh start DIR [mariadbd options]   both servers, replication running
 #        scripts/mariadb-pair.sh stop DIR       both (waits until they are gone)
 #        scripts/mariadb-pair.sh stop DIR p|r   one of them (clean shutdown)
 #        scripts/mariadb-pair.sh kill DIR p|r   one of them, kill -9
@@ -38,6 +38,7 @@ one() { # start DIR/x with its saved options
 [ $# -ge 2 ] || die "usage: mariadb-pair.sh start|stop|kill|again DIR [p|r]"
 cmd=$1
 d=$(realpath -m "$2")
+shift 2
 case $cmd in
 start)
 	mkdir -p "$d"
@@ -46,8 +47,8 @@ start)
 	[ "$pp" != "$rp" ] || rp=$((pp + 1))
 	mkdir -p "$d/p" "$d/r"
 	common="--skip-networking=0 --bind-address=127.0.0.1 --log-bin=mysql-bin --binlog-format=ROW"
-	echo "$common --port=$pp --server-id=1" > "$d/p/args"
-	echo "$common --port=$rp --server-id=2 --relay-log=relay-bin --log-slave-updates=1 --read-only=1" > "$d/r/args"
+	echo "$common --port=$pp --server-id=1 $*" > "$d/p/args"
+	echo "$common --port=$rp --server-id=2 --relay-log=relay-bin --log-slave-updates=1 --read-only=1 $*" > "$d/r/args"
 	one "$d/p"
 	one "$d/r"
 	mariadb --no-defaults -S "$d/p/sock" -uroot -e "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'replpw';
@@ -67,18 +68,18 @@ start)
 		"127.0.0.1|$rp|vpopmailuser|vpoppasswd|vpopmail" \
 		"127.0.0.1|$pp|vpopmailuser|vpoppasswd|vpopmail" > "$d/vpopmail.mysql" ;;
 stop)
-	if [ $# -ge 3 ]; then
-		"$here/mariadb.sh" stop "$d/$3"
+	if [ $# -ge 1 ]; then
+		"$here/mariadb.sh" stop "$d/$1"
 	else
 		"$here/mariadb.sh" stop "$d/r"
 		"$here/mariadb.sh" stop "$d/p"
 	fi ;;
 kill)
-	[ $# -ge 3 ] || die "usage: mariadb-pair.sh kill DIR p|r"
-	"$here/mariadb.sh" kill "$d/$3" ;;
+	[ $# -ge 1 ] || die "usage: mariadb-pair.sh kill DIR p|r"
+	"$here/mariadb.sh" kill "$d/$1" ;;
 again)
-	[ $# -ge 3 ] || die "usage: mariadb-pair.sh again DIR p|r"
-	one "$d/$3" ;;
+	[ $# -ge 1 ] || die "usage: mariadb-pair.sh again DIR p|r"
+	one "$d/$1" ;;
 *)
 	die "unknown command $cmd" ;;
 esac
