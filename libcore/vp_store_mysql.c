@@ -616,9 +616,9 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 	my_bool nulls[MAX_PARAMS];
 	if (np > MAX_PARAMS)
 		return vp_fail(err, VA_BAD_CONFIG, "too many parameters");
-	st->last_errno = 0;
 	if (!(flags & RUN_HERE))
-		route(st, flags & RUN_WRITE);
+		route(st, flags & RUN_WRITE); /* (gtid: may wait on the replica first) */
+	st->last_errno = 0;
 	int to_primary = (flags & RUN_WRITE) || st->in_txn;
 	int tried = -1; /* a read that fell back to the other server may meet its dead link too */
 	for (int attempt = 0;; attempt++) {
