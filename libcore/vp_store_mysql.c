@@ -29,7 +29,12 @@
  *    reopened once and the statement retried, unless a transaction was
  *    open or the statement might have run already (2013 on a write that is
  *    not idempotent): then VA_NO_AUTH_CONNECTION and the caller redoes the
- *    operation.
+ *    operation;
+ *  - with a second line in vpopmail.mysql (replication) writes and
+ *    transactions go to that server, reads to the first; a request reads
+ *    its own writes (route), a server that is down is skipped for reads and
+ *    refuses writes at once (connect_for); a COMMIT without an answer is
+ *    flagged (commit_unknown) for the caller to re-read.
  * Lookups compare the stored name with the asked one byte for byte: the
  * tables' collation (utf8mb4_general_ci) would equate "Bob", "bob" and
  * "bob ".  User listings follow the key's collation, as vpopmail's do (an
@@ -51,6 +56,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef ER_CONNECTION_KILLED
 #define ER_CONNECTION_KILLED 1927
@@ -69,12 +75,18 @@ static int copy_field(char *dst, size_t size, const char *s, size_t n)
 	return 0;
 }
 
-int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_error *err)
+/* The servers of vpopmail.mysql: the first line that is not blank or a
+ * comment (reads), then the next one if any (updates); later lines are
+ * ignored, as vpopmail does.  *n: how many lines were found. */
+int vp_mysql_conf_parse_all(const char *text, size_t len, vp_mysql_conf out[2], int *n_out,
+                            vp_error *err)
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
-	memset(out, 0, sizeof *out);
-	while (p < end) {
+	int found = 0;
+	memset(out, 0, 2 * sizeof *out);
+	*n_out = 0;
+	while (p < end && found < 2) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		const char *next = nl ? nl + 1 : end;
@@ -124,21 +136,38 @@ int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_err
 		}
 		if (port > 65535)
 			return vp_fail(err, VA_PARSE_ERROR, "vpopmail.mysql line %u: bad port", lineno);
-		out->port = (unsigned)port;
-		if (copy_field(out->host, sizeof out->host, f[0], fl[0]) != 0 ||
-		    copy_field(out->user, sizeof out->user, f[2], fl[2]) != 0 ||
-		    copy_field(out->password, sizeof out->password, f[3], fl[3]) != 0 ||
-		    copy_field(out->database, sizeof out->database, f[4], fl[4]) != 0) {
-			explicit_bzero(out, sizeof *out);
+		vp_mysql_conf *o = &out[found];
+		o->port = (unsigned)port;
+		if (copy_field(o->host, sizeof o->host, f[0], fl[0]) != 0 ||
+		    copy_field(o->user, sizeof o->user, f[2], fl[2]) != 0 ||
+		    copy_field(o->password, sizeof o->password, f[3], fl[3]) != 0 ||
+		    copy_field(o->database, sizeof o->database, f[4], fl[4]) != 0) {
+			explicit_bzero(out, 2 * sizeof *out);
 			return vp_fail(err, VA_PARSE_ERROR, "vpopmail.mysql line %u: a field is too long",
 			               lineno);
 		}
-		return 0;
+		found++;
+		p = next;
 	}
-	return vp_fail(err, VA_PARSE_ERROR, "vpopmail.mysql: no server|port|user|password|database line");
+	if (found == 0)
+		return vp_fail(err, VA_PARSE_ERROR,
+		               "vpopmail.mysql: no server|port|user|password|database line");
+	*n_out = found;
+	return 0;
 }
 
-int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err)
+int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_error *err)
+{
+	vp_mysql_conf two[2];
+	int n;
+	int rc = vp_mysql_conf_parse_all(text, len, two, &n, err);
+	if (rc == 0)
+		*out = two[0];
+	explicit_bzero(two, sizeof two);
+	return rc;
+}
+
+int vp_mysql_conf_read_all(const char *path, vp_mysql_conf out[2], int *n, vp_error *err)
 {
 	char *data;
 	size_t len;
@@ -147,9 +176,20 @@ int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err)
 		return vp_fail(err, VA_NO_AUTH_CONNECTION, "%s: no such file", path);
 	if (rc < 0)
 		return rc;
-	rc = vp_mysql_conf_parse(data, len, out, err);
+	rc = vp_mysql_conf_parse_all(data, len, out, n, err);
 	explicit_bzero(data, len);
 	free(data);
+	return rc;
+}
+
+int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err)
+{
+	vp_mysql_conf two[2];
+	int n;
+	int rc = vp_mysql_conf_read_all(path, two, &n, err);
+	if (rc == 0)
+		*out = two[0];
+	explicit_bzero(two, sizeof two);
 	return rc;
 }
 
@@ -235,15 +275,38 @@ enum {
 	S_LA_SET, S_LA_GET, S_LA_DEL, S_LA_DEL_DOMAIN,
 	S_AL_ADD, S_AL_DEL, S_AL_GET, S_AL_LIST, S_AL_DEL_DOMAIN,
 	S_DOM_DEL_USERS,
+	S_GTID_WAIT,
 	S_COUNT
 };
+
+/* Replication (a second line in vpopmail.mysql): two servers, one
+ * connection each.  The statement code works on st->m and st->stmt[]; the
+ * other server's connection waits in st->parked and use_server swaps them,
+ * so nothing else has to know there are two. */
+enum { R_READ, R_WRITE };
+typedef struct mconn {
+	MYSQL *m;
+	MYSQL_STMT *stmt[S_COUNT];
+	char *stmt_sql[S_COUNT];
+} mconn;
 
 typedef struct mstate {
 	const vp_config *cfg;
 	vp_store_options opt;
 	char conf_path[4096];
-	vp_mysql_conf conf;
+	vp_mysql_conf conf;      /* line 1: reads (and everything without line 2) */
+	vp_mysql_conf wconf;     /* line 2: updates */
 	int conf_loaded;
+	int split;               /* line 2 names another server */
+	int role;                /* the server st->m talks to */
+	mconn parked;            /* the other one's connection */
+	int up[2];               /* -1 not tried, 0 the last connect failed, 1 connected */
+	double down_at[2];       /* when its last connect failed (monotonic s) */
+	int probing;             /* the schema probe runs on the connection just made */
+	int wrote;               /* this request wrote: its reads must see that */
+	int waited;              /* gtid: the replica has this request's writes */
+	char gtid[64];           /* gtid: the last write's, from the session tracker */
+	int commit_unknown;
 
 	MYSQL *m;
 	int in_txn;
@@ -267,6 +330,7 @@ typedef struct mstate {
 
 	/* A login's lastauth statement sent, its answer not read yet (settle). */
 	MYSQL_STMT *async;
+	MYSQL *async_conn;       /* the connection it went out on (replication: either) */
 	int async_wait;          /* what Connector/C waits for (MYSQL_WAIT_*) */
 	unsigned long async_sent; /* so far (vp_store_info) */
 } mstate;
@@ -280,7 +344,8 @@ static int conn_lost(unsigned int e)
 
 static void drop_conn(mstate *st)
 {
-	st->async = NULL; /* its answer dies with the connection */
+	if (st->async_conn == st->m)
+		st->async = NULL; /* its answer dies with the connection */
 	for (int i = 0; i < S_COUNT; i++) {
 		if (st->stmt[i])
 			mysql_stmt_close(st->stmt[i]);
@@ -293,6 +358,28 @@ static void drop_conn(mstate *st)
 	st->m = NULL;
 	if (st->in_txn)
 		st->txn_lost = 1;
+}
+
+/* Make the connection to server role the current one (see mconn). */
+static void use_server(mstate *st, int role)
+{
+	if (!st->split || role == st->role)
+		return;
+	mconn t = st->parked;
+	st->parked.m = st->m;
+	memcpy(st->parked.stmt, st->stmt, sizeof st->stmt);
+	memcpy(st->parked.stmt_sql, st->stmt_sql, sizeof st->stmt_sql);
+	st->m = t.m;
+	memcpy(st->stmt, t.stmt, sizeof st->stmt);
+	memcpy(st->stmt_sql, t.stmt_sql, sizeof st->stmt_sql);
+	st->role = role;
+}
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* A server answer to a VA code: connection trouble, busy, or code. */
@@ -316,11 +403,28 @@ static int load_conf(mstate *st, vp_error *err)
 {
 	if (st->conf_loaded)
 		return 0;
-	int rc = vp_mysql_conf_read(st->conf_path, &st->conf, err);
-	if (rc == 0)
+	vp_mysql_conf two[2];
+	int n;
+	int rc = vp_mysql_conf_read_all(st->conf_path, two, &n, err);
+	if (rc == 0) {
+		st->conf = two[0];
+		st->wconf = two[n == 2 ? 1 : 0];
+		/* the same server twice is one server: one connection */
+		st->split = n == 2 && (strcmp(two[0].host, two[1].host) != 0 || two[0].port != two[1].port ||
+		                       strcmp(two[0].user, two[1].user) != 0 ||
+		                       strcmp(two[0].database, two[1].database) != 0);
 		st->conf_loaded = 1;
+	}
+	explicit_bzero(two, sizeof two);
 	return rc;
 }
+
+/* A server whose connect failed is tried again only after this long
+ * (seconds): a dead one then costs one connect timeout a second, not one
+ * per statement; reads meanwhile go to the other server. */
+#define DOWN_RETRY 1.0
+/* A login's lastauth row (best effort) waits longer for a dead primary. */
+#define DOWN_RETRY_LASTAUTH 10.0
 
 static int probe(mstate *st, vp_error *err);
 static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
@@ -382,11 +486,19 @@ static void settle(mstate *st)
 		return;
 	st->async = NULL;
 	if (wait_async(st, s, st->async_wait, timeout_ms(st), 1, &ret) == 0 && ret != 0 &&
-	    conn_lost(mysql_stmt_errno(s)))
-		drop_conn(st);
+	    conn_lost(mysql_stmt_errno(s))) {
+		/* the connection it went out on, which may be the parked one */
+		int other = st->async_conn != st->m;
+		if (other)
+			use_server(st, !st->role);
+		if (st->async_conn == st->m)
+			drop_conn(st);
+		if (other)
+			use_server(st, !st->role);
+	}
 }
 
-static int connect_now(mstate *st, vp_error *err)
+static int connect_role(mstate *st, vp_error *err)
 {
 	if (st->async)
 		settle(st);
@@ -399,6 +511,11 @@ static int connect_now(mstate *st, vp_error *err)
 	int rc = load_conf(st, err);
 	if (rc != 0)
 		return rc;
+	const vp_mysql_conf *cf = st->split && st->role == R_WRITE ? &st->wconf : &st->conf;
+	if (st->split && st->up[st->role] == 0 && mono_now() - st->down_at[st->role] < DOWN_RETRY)
+		return vp_fail(err, VA_NO_AUTH_CONNECTION, "mysql %s server %s:%u is down (its last "
+		               "connect failed under %.0f s ago)", st->role == R_WRITE ? "update" : "read",
+		               cf->host, cf->port, DOWN_RETRY);
 	MYSQL *m = mysql_init(NULL);
 	if (!m)
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, "mysql_init");
@@ -418,37 +535,129 @@ static int connect_now(mstate *st, vp_error *err)
 	mysql_options(m, MYSQL_INIT_COMMAND,
 	              "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* gtid: each commit's OK packet carries its GTID (no extra round trip) */
+	if (st->split && st->role == R_WRITE && st->opt.read_after_write == VP_STORE_RAW_GTID)
+		mysql_options(m, MYSQL_INIT_COMMAND,
+		              "SET SESSION session_track_system_variables = 'last_gtid'");
 	const char *socket = NULL;
-	if (strcmp(st->conf.host, "localhost") == 0)
+	if (strcmp(cf->host, "localhost") == 0)
 		socket = st->opt.mysql_socket; /* NULL: Connector/C's default */
-	if (!mysql_real_connect(m, st->conf.host, st->conf.user, st->conf.password,
-	                        st->conf.database, st->conf.port, socket, CLIENT_FOUND_ROWS)) {
+	if (!mysql_real_connect(m, cf->host, cf->user, cf->password, cf->database, cf->port, socket,
+	                        CLIENT_FOUND_ROWS)) {
 		unsigned int e = mysql_errno(m);
-		rc = vp_fail(err, VA_NO_AUTH_CONNECTION, "mysql connect to %s: %u %s", st->conf.host, e,
-		             mysql_error(m));
+		rc = vp_fail(err, VA_NO_AUTH_CONNECTION, "mysql connect to %s%s: %u %s", cf->host,
+		             st->split ? (st->role == R_WRITE ? " (update server)" : " (read server)") : "",
+		             e, mysql_error(m));
 		st->last_errno = e;
+		st->up[st->role] = 0;
+		st->down_at[st->role] = mono_now();
 		mysql_close(m);
 		return rc;
 	}
 	st->m = m;
 	st->connects++;
+	st->up[st->role] = 1;
+	st->probing = 1;
 	rc = probe(st, err);
+	st->probing = 0;
 	if (rc != 0)
 		drop_conn(st);
 	return rc;
 }
 
+/* A connection for the statement about to run: the current server's, or
+ * for a read the other one's when this one is down (replica down: reads
+ * from the primary; primary down: reads, logins too, from the replica). */
+static int connect_for(mstate *st, int may_fall_back, vp_error *err)
+{
+	if (st->m)
+		return 0;
+	int rc = connect_role(st, err);
+	if (rc == 0 || !st->split || st->in_txn || st->probing || !may_fall_back ||
+	    rc != VA_NO_AUTH_CONNECTION)
+		return rc;
+	int was = st->role;
+	vp_error e2;
+	use_server(st, !was);
+	if (connect_role(st, &e2) == 0) {
+		vp_error_clear(err);
+		return 0;
+	}
+	use_server(st, was);
+	return rc;
+}
+
+static int connect_now(mstate *st, vp_error *err)
+{
+	return connect_for(st, 1, err);
+}
+
+/* The GTID the server reported for the statement just run (gtid mode). */
+static void note_gtid(mstate *st)
+{
+	const char *d;
+	size_t l;
+	if (!st->split || st->opt.read_after_write != VP_STORE_RAW_GTID || !st->m ||
+	    st->role != R_WRITE)
+		return;
+	if (mysql_session_track_get_first(st->m, SESSION_TRACK_SYSTEM_VARIABLES, &d, &l) != 0)
+		return;
+	do {
+		int is_gtid = l == 9 && memcmp(d, "last_gtid", 9) == 0;
+		if (mysql_session_track_get_next(st->m, SESSION_TRACK_SYSTEM_VARIABLES, &d, &l) != 0)
+			break;
+		if (is_gtid && l > 0 && l < sizeof st->gtid) {
+			memcpy(st->gtid, d, l);
+			st->gtid[l] = '\0';
+			st->waited = 0;
+		}
+	} while (mysql_session_track_get_next(st->m, SESSION_TRACK_SYSTEM_VARIABLES, &d, &l) == 0);
+}
+
+static int wait_gtid(mstate *st);
+
+/* Which server the next statement goes to: writes, transactions (and so
+ * SELECT ... FOR UPDATE) to the primary; reads to the replica, except
+ * after a write of this request: then the primary, or (gtid) the replica
+ * once it has applied the write. */
+static void route(mstate *st, int write)
+{
+	if (!st->split || st->probing)
+		return;
+	if (write || st->in_txn) {
+		st->wrote = 1;
+		use_server(st, R_WRITE);
+		return;
+	}
+	if (!st->wrote || st->waited) {
+		use_server(st, R_READ);
+		return;
+	}
+	if (st->opt.read_after_write == VP_STORE_RAW_GTID && st->gtid[0]) {
+		use_server(st, R_READ);
+		if (wait_gtid(st) == 0) {
+			st->waited = 1;
+			return;
+		}
+		st->gtid[0] = '\0'; /* timed out or no replica: the primary answers */
+	}
+	use_server(st, R_WRITE);
+}
+
 /* A plain statement (no parameters: DDL, transaction control, probes). */
 static int query(mstate *st, const char *sql, int retry_ok, vp_error *err)
 {
+	route(st, 1); /* DDL and transaction control: the primary's */
 	for (int attempt = 0;; attempt++) {
-		int rc = connect_now(st, err);
+		int rc = connect_for(st, 0, err);
 		if (rc != 0)
 			return rc;
 		if (mysql_real_query(st->m, sql, strlen(sql)) == 0) {
 			MYSQL_RES *res = mysql_store_result(st->m);
 			if (res)
 				mysql_free_result(res);
+			if (!st->in_txn)
+				note_gtid(st);
 			return 0;
 		}
 		unsigned int e = mysql_errno(st->m);
@@ -499,6 +708,8 @@ typedef struct rcol {
  * take LONG_TIMEOUTS read timeouts, not one. */
 #define RUN_LONG 0x04
 #define LONG_TIMEOUTS 60
+#define RUN_WRITE 0x08      /* to the primary */
+#define RUN_HERE 0x10       /* on the current connection, whatever route says */
 static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int flags,
                MYSQL_STMT **out, vp_error *err)
 {
@@ -507,11 +718,19 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 	my_bool nulls[MAX_PARAMS];
 	if (np > MAX_PARAMS)
 		return vp_fail(err, VA_BAD_CONFIG, "too many parameters");
+	if (!(flags & RUN_HERE))
+		route(st, flags & RUN_WRITE); /* (gtid: may wait on the replica first) */
 	st->last_errno = 0;
+	int to_primary = (flags & RUN_WRITE) || st->in_txn;
+	int tried = -1; /* a read that fell back to the other server may meet its dead link too */
 	for (int attempt = 0;; attempt++) {
-		int rc = connect_now(st, err);
+		int rc = connect_for(st, !to_primary && !(flags & RUN_HERE), err);
 		if (rc != 0)
 			return rc;
+		if (attempt == 1 && tried >= 0 && st->role != tried)
+			attempt = 0, tried = 2; /* once */
+		else if (tried != 2)
+			tried = st->role;
 		MYSQL_STMT *s = st->stmt[id];
 		if (s && strcmp(st->stmt_sql[id], sql) != 0) {
 			mysql_stmt_close(s);
@@ -576,6 +795,7 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 			else if ((wait = mysql_stmt_execute_start(&ret, s)) != 0) {
 				/* the request is in Connector/C's buffer: b may go */
 				st->async = s;
+				st->async_conn = st->m;
 				st->async_wait = wait;
 				st->async_sent++;
 				*out = NULL;
@@ -585,6 +805,8 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 				e = mysql_stmt_errno(s);
 				emsg = mysql_stmt_error(s);
 			} else {
+				if ((flags & RUN_WRITE) && !st->in_txn)
+					note_gtid(st);
 				*out = s;
 				return 0;
 			}
@@ -678,12 +900,34 @@ static int select_one(mstate *st, int id, const char *sql, const bparam *p, int 
 	return rc;
 }
 
+/* gtid: 0 once the replica (the current connection) has applied st->gtid,
+ * -1 when it did not within gtid_wait_ms, or cannot say (not a replica:
+ * NULL; down). */
+static int wait_gtid(mstate *st)
+{
+	vp_error e;
+	MYSQL_STMT *s;
+	MYSQL_BIND b[1];
+	long long r = -1;
+	rcol res[1] = { RN(&r) };
+	bparam prm[2] = { PS(st->gtid), PI(st->opt.gtid_wait_ms > 0 ? st->opt.gtid_wait_ms : 1000) };
+	if (connect_for(st, 0, &e) != 0 ||
+	    run(st, S_GTID_WAIT, "SELECT MASTER_GTID_WAIT(?, ? / 1000)", prm, 2,
+	        RUN_HERE | RUN_IDEMPOTENT, &s, &e) != 0 ||
+	    bind_result(st, s, res, 1, b, 1, &e) != 0)
+		return -1;
+	int f = fetch(st, s, res, 1, &e);
+	if (st->stmt[S_GTID_WAIT] == s)
+		done(s);
+	return f == 1 && !res[0].is_null && r == 0 ? 0 : -1;
+}
+
 /* A write: the number of rows it matched, or <0. */
 static long long write_rows(mstate *st, int id, const char *sql, const bparam *p, int np,
                             int flags, vp_error *err)
 {
 	MYSQL_STMT *s;
-	int rc = run(st, id, sql, p, np, flags, &s, err);
+	int rc = run(st, id, sql, p, np, flags | RUN_WRITE, &s, err);
 	if (rc != 0)
 		return rc;
 	return s ? (long long)mysql_stmt_affected_rows(s) : 1; /* sent (RUN_ASYNC) */
@@ -888,6 +1132,7 @@ static int m_open(const vp_config *cfg, const vp_store_options *opt, void **out,
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	st->cfg = cfg;
 	st->opt = *opt;
+	st->up[R_READ] = st->up[R_WRITE] = -1;
 	int n;
 	if (opt->mysql_config)
 		n = snprintf(st->conf_path, sizeof st->conf_path, "%s", opt->mysql_config);
@@ -910,8 +1155,20 @@ static void m_close(void *p)
 	if (st->async && st->m)
 		settle(st); /* the login's row is written before we hang up */
 	drop_conn(st);
+	use_server(st, !st->role);
+	drop_conn(st);
 	explicit_bzero(&st->conf, sizeof st->conf);
+	explicit_bzero(&st->wconf, sizeof st->wconf);
 	free(st);
+}
+
+static void server_text(const mstate *st, const vp_mysql_conf *c, char *out, size_t size)
+{
+	if (strcmp(c->host, "localhost") == 0 && c->port == 0)
+		snprintf(out, size, "localhost via socket %s",
+		         st->opt.mysql_socket ? st->opt.mysql_socket : "(default)");
+	else
+		snprintf(out, size, "%s:%u", c->host, c->port ? c->port : 3306);
 }
 
 static void m_info(void *p, vp_store_info *out)
@@ -919,14 +1176,13 @@ static void m_info(void *p, vp_store_info *out)
 	mstate *st = p;
 	vp_error ignored;
 	if (load_conf(st, &ignored) == 0) {
-		if (strcmp(st->conf.host, "localhost") == 0 && st->conf.port == 0)
-			snprintf(out->server, sizeof out->server, "localhost via socket %s",
-			         st->opt.mysql_socket ? st->opt.mysql_socket : "(default)");
-		else
-			snprintf(out->server, sizeof out->server, "%s:%u", st->conf.host,
-			         st->conf.port ? st->conf.port : 3306);
+		server_text(st, &st->conf, out->server, sizeof out->server);
+		if (st->split)
+			server_text(st, &st->wconf, out->write_server, sizeof out->write_server);
 		snprintf(out->database, sizeof out->database, "%s", st->conf.database);
 	}
+	out->read_up = st->conf_loaded && st->split ? st->up[R_READ] : (st->m ? 1 : -1);
+	out->write_up = st->conf_loaded && st->split ? st->up[R_WRITE] : out->read_up;
 	out->layout = st->m ? st->layout : VP_STORE_LAYOUT_AUTO;
 	out->clear_column = !st->m ? -1 : st->layout == VP_STORE_LAYOUT_MANY
 		? st->many.col[C_CLEAR].present : -1;
@@ -935,10 +1191,27 @@ static void m_info(void *p, vp_store_info *out)
 	out->sent_ahead = st->async_sent;
 }
 
+static int ping_one(mstate *st, int fall_back, vp_error *err);
+
+/* Both servers with replication (phpinfo shows each): the first failure. */
 static int m_ping(void *p, vp_error *err)
 {
 	mstate *st = p;
-	int rc = connect_now(st, err);
+	vp_error e2;
+	if (load_conf(st, err) != 0 || !st->split || st->in_txn)
+		return ping_one(st, 1, err);
+	int was = st->role;
+	use_server(st, R_READ);
+	int r1 = ping_one(st, 0, err); /* no fallback: this server's answer */
+	use_server(st, R_WRITE);
+	int r2 = ping_one(st, 0, r1 ? &e2 : err);
+	use_server(st, was);
+	return r1 ? r1 : r2;
+}
+
+static int ping_one(mstate *st, int fall_back, vp_error *err)
+{
+	int rc = connect_for(st, fall_back, err);
 	if (rc != 0)
 		return rc;
 	if (mysql_ping(st->m) == 0)
@@ -947,7 +1220,7 @@ static int m_ping(void *p, vp_error *err)
 		return sql_fail(st, mysql_errno(st->m), mysql_error(st->m), VA_NO_AUTH_CONNECTION, err,
 		                "ping");
 	drop_conn(st);
-	return connect_now(st, err);
+	return connect_for(st, fall_back, err);
 }
 
 static int m_begin(void *p, const vp_domain_info *dom, unsigned need, vp_error *err)
@@ -981,21 +1254,28 @@ static int m_commit(void *p, vp_error *err)
 	mstate *st = p;
 	if (!st->in_txn)
 		return vp_fail(err, VA_BAD_CONFIG, "commit without a transaction");
+	st->commit_unknown = 0; /* a lost connection took the transaction with it */
 	if (st->txn_lost || !st->m) {
 		end_txn(st);
 		st->npending = 0;
 		return vp_fail(err, VA_NO_AUTH_CONNECTION, "the connection was lost in the transaction");
 	}
 	int rc = 0;
+	st->commit_unknown = 0;
 	if (mysql_commit(st->m) != 0) {
 		unsigned int e = mysql_errno(st->m);
 		rc = sql_fail(st, e, mysql_error(st->m), VA_COULD_NOT_UPDATE_FILE, err, "commit");
-		if (conn_lost(e))
+		if (conn_lost(e)) {
+			/* no answer: it may have committed; the caller must find out */
+			st->commit_unknown = 1;
+			st->gtid[0] = '\0'; /* read it back from the primary */
 			drop_conn(st);
+		}
 		end_txn(st);
 		st->npending = 0;
 		return rc;
 	}
+	note_gtid(st);
 	end_txn(st);
 	/* Emptied in the transaction; an empty table left behind is harmless. */
 	for (int i = 0; i < st->npending; i++) {
@@ -1669,6 +1949,11 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
                           const char *ip, long long when, vp_error *err)
 {
 	mstate *st = p;
+	/* A login's record (outside a transaction) is best effort: with the
+	 * primary down it is skipped at once, the login goes on from the replica. */
+	if (st->split && !st->in_txn && st->up[R_WRITE] == 0 &&
+	    mono_now() - st->down_at[R_WRITE] < DOWN_RETRY_LASTAUTH)
+		return vp_fail(err, VA_NO_AUTH_CONNECTION, "the update server is down: lastauth skipped");
 	int rc = connect_now(st, err);
 	if (rc != 0 || (rc = ensure_lastauth(st, err)) != 0)
 		return rc;
@@ -1681,12 +1966,22 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
 	/* A login's row (outside a transaction) is one autocommit statement whose
 	 * commit waits for the server's log flush: sent now, its answer read at
 	 * the next use of the connection, so the login does not wait for it.
-	 * In a transaction (add_user) it is part of what commits. */
+	 * In a transaction (add_user) it is part of what commits.  It is
+	 * bookkeeping: the request's reads stay where they were (a webmail
+	 * request after its login keeps reading the replica). */
+	int wrote = st->wrote, waited = st->waited;
+	char gtid[sizeof st->gtid];
+	memcpy(gtid, st->gtid, sizeof gtid);
 	long long r = write_rows(st, S_LA_SET,
 	                         "INSERT INTO lastauth ( user, domain, remote_ip, timestamp ) "
 	                         "VALUES ( ?, ?, ?, ? ) ON DUPLICATE KEY UPDATE "
 	                         "remote_ip = VALUES(remote_ip), timestamp = VALUES(timestamp)",
 	                         prm, 4, RUN_IDEMPOTENT | (st->in_txn ? 0 : RUN_ASYNC), err);
+	if (!st->in_txn) {
+		st->wrote = wrote;
+		st->waited = waited;
+		memcpy(st->gtid, gtid, sizeof gtid);
+	}
 	return r < 0 ? (int)r : 0;
 }
 
@@ -1897,6 +2192,21 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 	return rc;
 }
 
+/* ---- requests ---- */
+
+static void m_end_request(void *p)
+{
+	mstate *st = p;
+	st->wrote = 0;
+	st->waited = 0;
+	st->gtid[0] = '\0';
+}
+
+static int m_commit_unknown(void *p)
+{
+	return ((mstate *)p)->commit_unknown;
+}
+
 /* ---- library ---- */
 
 void vp_store_library_init(void)
@@ -1939,4 +2249,6 @@ const vp_store_driver vp_store_mysql_driver = {
 	.alias_list = m_alias_list,
 	.domain_create = m_domain_create,
 	.domain_drop = m_domain_drop,
+	.end_request = m_end_request,
+	.commit_unknown = m_commit_unknown,
 };
