@@ -484,18 +484,17 @@ static void settle(mstate *st)
 	int ret = 0;
 	if (!s)
 		return;
+	/* read it on the connection it went out on, which may be the parked one */
+	int other = st->async_conn != st->m;
+	if (other)
+		use_server(st, !st->role);
 	st->async = NULL;
-	if (wait_async(st, s, st->async_wait, timeout_ms(st), 1, &ret) == 0 && ret != 0 &&
-	    conn_lost(mysql_stmt_errno(s))) {
-		/* the connection it went out on, which may be the parked one */
-		int other = st->async_conn != st->m;
-		if (other)
-			use_server(st, !st->role);
-		if (st->async_conn == st->m)
-			drop_conn(st);
-		if (other)
-			use_server(st, !st->role);
-	}
+	if (st->async_conn == st->m && st->m &&
+	    wait_async(st, s, st->async_wait, timeout_ms(st), 1, &ret) == 0 && ret != 0 &&
+	    conn_lost(mysql_stmt_errno(s)))
+		drop_conn(st);
+	if (other)
+		use_server(st, !st->role);
 }
 
 static int connect_role(mstate *st, vp_error *err)
@@ -570,6 +569,8 @@ static int connect_role(mstate *st, vp_error *err)
  * from the primary; primary down: reads, logins too, from the replica). */
 static int connect_for(mstate *st, int may_fall_back, vp_error *err)
 {
+	if (st->async)
+		settle(st); /* one statement at a time: a login's answer first */
 	if (st->m)
 		return 0;
 	int rc = connect_role(st, err);
