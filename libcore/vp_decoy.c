@@ -361,11 +361,15 @@ int vp_vpw_auth_get(const vp_config *cfg, const vp_domain_info *dom, const char 
 		decoy = NULL;
 	if (vp_cfg_store(cfg)) {
 		/* mysql: the table is the only truth; a vpasswd.cdb left from the
-		 * days of the cdb module must never answer.  The decoy stays empty
-		 * (the configured scheme's dummy crypt). */
+		 * days of the cdb module must never answer.  An unknown name's decoy
+		 * is a stored hash of the domain, as with cdb (an old tree's MD5
+		 * beside a SHA-512 dummy would tell the names apart). */
 		if (decoy)
 			decoy[0] = '\0';
-		return vp_vpw_get(cfg, dom, name, out, err);
+		int rc = vp_vpw_get(cfg, dom, name, out, err);
+		if (rc == 0 && decoy)
+			vp_store_decoy(vp_cfg_store(cfg), dom, decoy, dsize);
+		return rc;
 	}
 	int rc = auth_read(dom, name, out, decoy, dsize);
 	if (rc != AUTH_SLOW)

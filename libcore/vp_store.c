@@ -6,13 +6,23 @@
  */
 #include "vp_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Decoy hashes by domain (vp_store_decoy); a handle is one thread's. */
+#define DECOY_SLOTS 8
+typedef struct {
+	char domain[VP_MAX_PW_DOMAIN + 1];
+	char hash[VP_MAX_PW_PASS + 64];
+} decoy_slot;
 
 struct vp_store {
 	const vp_store_driver *drv;
 	void *st;
 	int in_txn;
+	decoy_slot decoy[DECOY_SLOTS];
+	unsigned decoy_next;
 };
 
 static const vp_store_driver *const drivers[] = { &vp_store_mysql_driver, NULL };
@@ -57,6 +67,7 @@ void vp_store_close(vp_store *s)
 	}
 	if (s->drv->close)
 		s->drv->close(s->st);
+	explicit_bzero(s->decoy, sizeof s->decoy);
 	free(s);
 }
 
@@ -188,6 +199,35 @@ int vp_store_user_list(vp_store *s, const vp_domain_info *dom, unsigned long off
 	if (!s->drv->user_list)
 		return unsupported(s, err, "list users");
 	return s->drv->user_list(s->st, dom, offset, limit, cb, ctx, err);
+}
+
+static int first_hash(void *ctx, const vp_user_entry *e)
+{
+	decoy_slot *d = ctx;
+	snprintf(d->hash, sizeof d->hash, "%s", e->passwd);
+	return 1;
+}
+
+void vp_store_decoy(vp_store *s, const vp_domain_info *dom, char *decoy, size_t dsize)
+{
+	if (!s || !dom || !decoy || dsize == 0)
+		return;
+	decoy[0] = '\0';
+	const char *name = dom->realdomain[0] ? dom->realdomain : dom->name;
+	for (unsigned i = 0; i < DECOY_SLOTS; i++)
+		if (s->decoy[i].hash[0] && strcmp(s->decoy[i].domain, name) == 0) {
+			snprintf(decoy, dsize, "%s", s->decoy[i].hash);
+			return;
+		}
+	decoy_slot d;
+	vp_error ignored;
+	memset(&d, 0, sizeof d);
+	snprintf(d.domain, sizeof d.domain, "%s", name);
+	if (vp_store_user_list(s, dom, 0, 1, first_hash, &d, &ignored) == 0 && d.hash[0]) {
+		s->decoy[s->decoy_next++ % DECOY_SLOTS] = d;
+		snprintf(decoy, dsize, "%s", d.hash);
+	}
+	explicit_bzero(&d, sizeof d);
 }
 
 int vp_store_user_count(vp_store *s, const vp_domain_info *dom, unsigned long *count,

@@ -237,6 +237,11 @@ int vp_store_user_list(vp_store *s, const vp_domain_info *dom, unsigned long off
                        unsigned long limit, vp_user_cb cb, void *ctx, vp_error *err);
 int vp_store_user_count(vp_store *s, const vp_domain_info *dom, unsigned long *count,
                         vp_error *err);
+/* A stored hash of the domain (its first user's) for auth to crypt against
+ * when the name is unknown, so that costs what a real user's scheme costs;
+ * kept per handle, so only a domain's first unknown name pays the query.
+ * "" when the domain has none. */
+void vp_store_decoy(vp_store *s, const vp_domain_info *dom, char *decoy, size_t dsize);
 
 /* ---- directory-hashing counters ----
  * get: 1 and the state / 0 and vp_dirc_init's state when there is none.
