@@ -62,7 +62,7 @@ foreach (['5.6', '5.4'] as $ver) {
 	/* the lines we did not touch are byte for byte the real ones */
 	var_dump($g['postmaster'] === $f['postmaster'], $g['first.last'] === $f['first.last']);
 	echo vp_u_cdb_matches($dom), "\n";
-	echo max(array_map('strlen', explode("\n", file_get_contents("$dom/vpasswd")))) <= 254 ? "lines fit 5.4's 256-byte reader\n" : "line too long for 5.4\n";
+	echo max(array_map('strlen', explode("\n", vp_b_read("$dom/vpasswd")))) <= 254 ? "lines fit 5.4's 256-byte reader\n" : "line too long for 5.4\n";
 	auth('bob', 'example.com', 'bob2');
 	auth('bob', 'example.com', 'bobpw');
 	auth('alice', 'alias.example', 'newpw');
@@ -101,7 +101,7 @@ $hashes = [
 	'star' => ['*', '*'],
 	'unclosed' => ['{SHA512-CRYPT' . $alice, 'alicepw'],
 ];
-$text = file_get_contents("$dom/vpasswd");
+$text = vp_b_read("$dom/vpasswd");
 foreach ($hashes as $u => [$h, $p]) {
 	$text .= "$u:$h:1:0:$u:$dom/$u:NOQUOTA\n";
 }

@@ -71,7 +71,7 @@ foreach (['16-adduser-carol' => fn() => vpopmail_add_user('carol', 'example.com'
 	}
 	echo implode(' ', vp_t_ls($dom)), "\n";
 	echo "carol's home: ", is_dir("$dom/carol/Maildir/tmp") ? 'yes' : 'no', ', .dir-control: ',
-	     file_get_contents("$dom/.dir-control") === file_get_contents("$fix/.dir-control") ? 'as real' : 'DIFFERENT', "\n";
+	     vp_b_read("$dom/.dir-control") === vp_b_read("$fix/.dir-control") ? 'as real' : 'DIFFERENT', "\n";
 }
 
 echo "-- vpasswd.cdb from our rewrite of vpopmail's own vpasswd\n";
@@ -84,7 +84,7 @@ foreach (['5.6', '5.4'] as $ver) {
 	/* the cdb real vpopmail built from its vpasswd: key = name, value = rest of the line, in line order */
 	$fix = vp_t_fixture($ver, '14-passwd-alice') . '/vpopmail/domains/example.com';
 	$real = vp_cdb_records("$fix/vpasswd.cdb");
-	$lines = array_map(fn($l) => explode(':', $l, 2), explode("\n", rtrim(file_get_contents("$fix/vpasswd"))));
+	$lines = array_map(fn($l) => explode(':', $l, 2), explode("\n", rtrim(vp_b_read("$fix/vpasswd"))));
 	var_dump($real === $lines);
 	$ours = array_map(fn($r) => [$r[0], str_replace("$root/vpopmail", '/home/vpopmail', $r[1])],
 	                  vp_cdb_records("$dom/vpasswd.cdb"));

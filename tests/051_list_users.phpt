@@ -67,7 +67,7 @@ echo json_encode(vpopmail_list_users('example.com', 1, 1)[0], JSON_UNESCAPED_SLA
 
 echo "== a vpasswd edited by hand: out of order, blank and broken lines\n";
 $dom = "$root/vpopmail/domains/example.com";
-$lines = explode("\n", rtrim(file_get_contents("$dom/vpasswd")));
+$lines = explode("\n", rtrim(vp_b_read("$dom/vpasswd")));
 $text = implode("\n", array_reverse($lines)) . "\n\nbroken line\n:noname:1:0\nZed:x:1:0:Z:$dom/Zed:NOQUOTA";
 file_put_contents("$dom/vpasswd", $text);
 vp_u_vpasswd_cdb_build($dom);

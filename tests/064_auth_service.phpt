@@ -63,7 +63,7 @@ touch($la, time() - 3600);
 echo lastauth(), "\n";
 auth('alice', 'wrong', 'imap', '192.0.2.1');
 auth('bob', 'bobpw', 'pop', '192.0.2.1');
-echo lastauth(), ', bob: ', file_get_contents("$dom/bob/lastauth"), "\n";
+echo lastauth(), ', bob: ', vp_b_read("$dom/bob/lastauth"), "\n";
 ini_set('vpopmail.auth_logging', '0');
 auth('alice', 'newpw', 'imap', '192.0.2.1');
 echo lastauth(), "\n";

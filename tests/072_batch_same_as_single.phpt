@@ -65,8 +65,8 @@ function view(string $base, string $d): array
 		}
 	}
 	sort($tree);
-	return ['vpasswd' => $mask(file_get_contents("$dir/vpasswd")), 'cdb' => $recs,
-	        'dir-control' => file_get_contents("$dir/.dir-control"),
+	return ['vpasswd' => $mask(vp_b_read("$dir/vpasswd")), 'cdb' => $recs,
+	        'dir-control' => vp_b_read("$dir/.dir-control"),
 	        'free' => @file_get_contents("$dir/.dir_control_free"), 'tree' => $tree];
 }
 $a = view($base, 'one.test');

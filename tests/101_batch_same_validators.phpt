@@ -88,7 +88,7 @@ $n = count($cases);
 echo $bad ? "$bad of $n cases failed\n" : "$n cases, all answered alike and rejected\n";
 
 /* The limits themselves, accepted by both (and stored alike). */
-$line = fn ($u) => explode(':', array_values(preg_grep("/^$u:/", file("$root/vpopmail/domains/example.com/vpasswd", FILE_IGNORE_NEW_LINES)))[0]);
+$line = fn ($u) => explode(':', array_values(preg_grep("/^$u:/", vp_b_file("$root/vpopmail/domains/example.com/vpasswd", FILE_IGNORE_NEW_LINES)))[0]);
 $g64 = str_repeat("\xc3\xa9", 32);
 $p128 = str_repeat('p', 128);
 $u64a = str_repeat('a', 64);
