@@ -63,7 +63,7 @@ echo $names(vpopmail_list_users('ALIAS.example', 3)), "\n";
 var_dump(vpopmail_count_users('Alias.Example'));
 echo json_encode(vpopmail_list_users('example.com', 1, 1)[0], JSON_UNESCAPED_SLASHES) === json_encode([
 	'name' => 'bob', 'gecos' => 'Bob Builder', 'dir' => "$root/vpopmail/domains/example.com/bob",
-	'quota' => '20971520S', 'flags' => 2, 'uid' => 1], JSON_UNESCAPED_SLASHES) ? "bob's row as expected\n" : "bob's row differs\n";
+	'quota' => '20971520S', 'flags' => 2, 'uid' => vp_b_mysql() ? 0 : 1], JSON_UNESCAPED_SLASHES) ? "bob's row as expected\n" : "bob's row differs\n";
 
 echo "== a vpasswd edited by hand: out of order, blank and broken lines\n";
 $dom = "$root/vpopmail/domains/example.com";
@@ -75,9 +75,9 @@ echo $names(vpopmail_list_users('example.com')), "\n";
 echo $names(vpopmail_list_users('example.com', 2, 2)), "\n";
 echo $names(vpopmail_list_users('example.com', 5, 9)), "\n";
 var_dump(vpopmail_count_users('example.com'));
-unlink("$dom/vpasswd.cdb");
+vp_b_unlink("$dom/vpasswd.cdb");
 var_dump(vpopmail_count_users('example.com'));   /* no cdb: the lines */
-unlink("$dom/vpasswd");
+vp_b_unlink("$dom/vpasswd");
 echo $names(vpopmail_list_users('example.com')), "\n";
 var_dump(vpopmail_count_users('example.com'));
 
