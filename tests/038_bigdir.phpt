@@ -67,7 +67,7 @@ echo strtok(vp_b_read("$big/.dir-control"), "\n"), " users\n";
 echo "-- and the one after it comes from the counter again\n";
 vp_t_show(vpopmail_add_user('u103', 'big.test', 'pw103'));
 echo vp_u_line($root, $big, 'u103'), "\n";
-echo vp_b_read("$big/.dir-control");
+echo vp_b_dirc_as_cdb(vp_b_read("$big/.dir-control"));
 vp_t_show(vpopmail_auth_user('u102', 'big.test', 'pw102'));
 echo "-- deleting a user of the top level frees no slot\n";
 vp_t_show(vpopmail_del_user('u50', 'big.test'));

@@ -18,7 +18,7 @@ function exact(string $root, string $dom, string $ver, string $step): void
 	$fix = vp_t_fixture($ver, $step) . '/vpopmail/domains/example.com';
 	$back = fn(string $s) => str_replace("$root/vpopmail", '/home/vpopmail', $s);
 	$text = $back(vp_b_read("$dom/vpasswd")) === vp_b_read("$fix/vpasswd");
-	$recs = array_map(fn($r) => [$r[0], $back($r[1])], vp_cdb_records("$dom/vpasswd.cdb")) === vp_cdb_records("$fix/vpasswd.cdb");
+	$recs = array_map(fn($r) => [$r[0], $back($r[1])], vp_b_cdb_records("$dom/vpasswd.cdb")) === vp_cdb_records("$fix/vpasswd.cdb");
 	echo "$ver $step: vpasswd ", $text ? 'identical' : 'DIFFERENT', ', vpasswd.cdb records ', $recs ? 'identical' : 'DIFFERENT', "\n";
 }
 

@@ -52,7 +52,7 @@ function view(string $base, string $d): array
 	$dir = "$base/$d";
 	$mask = fn($s) => str_replace($d, 'D', preg_replace('/^([^:\n]*):[^:\n]*:/m', '$1:H:', $s));
 	$recs = [];
-	foreach (vp_cdb_records("$dir/vpasswd.cdb") as [$k, $v]) {
+	foreach (vp_b_cdb_records("$dir/vpasswd.cdb") as [$k, $v]) {
 		$recs[] = $k . '=' . $mask(":$v");
 	}
 	$tree = [];
