@@ -64,6 +64,12 @@ function view(string $base, string $d): array
 			$tree[] = $rel . ' ' . decoct($f->getPerms() & 0777) . ($f->isFile() && !str_starts_with($rel, '/vpasswd') ? ' ' . md5($mask(file_get_contents($f->getPathname()))) : '');
 		}
 	}
+	foreach (vp_b_mysql() ? vp_b_store_files(vp_b_root_of($dir)) : [] as $p) { /* their rows, as files */
+		if (str_starts_with($p, "$dir/")) {
+			$rel = substr($p, strlen($dir));
+			$tree[] = "$rel 600" . (str_starts_with($rel, '/vpasswd') ? '' : ' ' . md5($mask((string)vp_b_read($p))));
+		}
+	}
 	sort($tree);
 	return ['vpasswd' => $mask(vp_b_read("$dir/vpasswd")), 'cdb' => $recs,
 	        'dir-control' => vp_b_read("$dir/.dir-control"),
