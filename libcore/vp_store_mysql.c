@@ -1430,10 +1430,14 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
 	int rc = connect_now(st, err);
 	if (rc != 0 || (rc = ensure_lastauth(st, err)) != 0)
 		return rc;
-	if ((rc = fits(&st->la[L_USER], "lastauth", "user", e->name, VA_USER_NAME_TOO_LONG, err)) != 0 ||
-	    (rc = fits(&st->la[L_DOMAIN], "lastauth", "domain", dom_name(dom),
-	               VA_DOMAIN_NAME_TOO_LONG, err)) != 0 ||
-	    (rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
+	/* vpopmail's lastauth.user is VARCHAR(32) beside pw_name's 64: a longer
+	 * name (or domain) gets no row, as vpopmail's own insert fails there
+	 * and the user is made all the same; a cut key could be another user's */
+	const colinfo *lu = &st->la[L_USER], *ld = &st->la[L_DOMAIN];
+	if ((lu->present && lu->maxlen > 0 && chars(e->name) > lu->maxlen) ||
+	    (ld->present && ld->maxlen > 0 && chars(dom_name(dom)) > ld->maxlen))
+		return 0;
+	if ((rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
 		return rc;
 	bparam prm[4] = { PS(e->name), PS(dom_name(dom)), PS(ip), PI(when) };
 	long long r = write_rows(st, S_LA_SET,
