@@ -6,6 +6,7 @@
  */
 #include "vp_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

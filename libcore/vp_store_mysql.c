@@ -1528,6 +1528,39 @@ static int m_user_auth_get(void *p, const vp_domain_info *dom, const char *name,
 	return found;
 }
 
+/* Well-formed UTF-8 (RFC 3629: no overlong form, surrogate or value past
+ * U+10FFFF)?  The connection speaks utf8mb4, as vpopmail's own does
+ * (Connector/C's default): the server refuses anything else (1366). */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned n, cp;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if (*p >= 0xC2 && *p <= 0xDF) {
+			n = 1, cp = *p & 0x1F;
+		} else if (*p >= 0xE0 && *p <= 0xEF) {
+			n = 2, cp = *p & 0x0F;
+		} else if (*p >= 0xF0 && *p <= 0xF4) {
+			n = 3, cp = *p & 0x07;
+		} else {
+			return 0;
+		}
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
 /* Every value of e the row gets must fit its column. */
 static int user_fits(const utable *u, const vp_domain_info *dom, const vp_user_entry *e,
                      unsigned fields, int clear, vp_error *err)
@@ -1535,6 +1568,14 @@ static int user_fits(const utable *u, const vp_domain_info *dom, const vp_user_e
 	const colinfo *c = u->t->col;
 	const char *t = u->name;
 	int rc;
+	/* cdb takes any bytes there; here a clear refusal before any write,
+	 * not the server's "Incorrect string value" mid-transaction */
+	if ((fields & VP_STORE_F_GECOS) && !utf8_ok(e->gecos))
+		return vp_fail(err, VA_BAD_CHAR, "in gecos: not UTF-8, which the connection to the "
+		                                 "server (utf8mb4) carries");
+	if (clear && !utf8_ok(e->clear))
+		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text): not UTF-8, "
+		                                 "which the connection to the server (utf8mb4) carries");
 	if ((rc = fits(&c[C_NAME], t, "pw_name", e->name, VA_USER_NAME_TOO_LONG, err)) != 0 ||
 	    (u->many &&
 	     (rc = fits(&c[C_DOMAIN], t, "pw_domain", dom_name(dom), VA_DOMAIN_NAME_TOO_LONG, err)) != 0) ||
@@ -1958,10 +1999,14 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
 	int rc = connect_now(st, err);
 	if (rc != 0 || (rc = ensure_lastauth(st, err)) != 0)
 		return rc;
-	if ((rc = fits(&st->la[L_USER], "lastauth", "user", e->name, VA_USER_NAME_TOO_LONG, err)) != 0 ||
-	    (rc = fits(&st->la[L_DOMAIN], "lastauth", "domain", dom_name(dom),
-	               VA_DOMAIN_NAME_TOO_LONG, err)) != 0 ||
-	    (rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
+	/* vpopmail's lastauth.user is VARCHAR(32) beside pw_name's 64: a longer
+	 * name (or domain) gets no row, as vpopmail's own insert fails there
+	 * and the user is made all the same; a cut key could be another user's */
+	const colinfo *lu = &st->la[L_USER], *ld = &st->la[L_DOMAIN];
+	if ((lu->present && lu->maxlen > 0 && chars(e->name) > lu->maxlen) ||
+	    (ld->present && ld->maxlen > 0 && chars(dom_name(dom)) > ld->maxlen))
+		return 0;
+	if ((rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
 		return rc;
 	bparam prm[4] = { PS(e->name), PS(dom_name(dom)), PS(ip), PI(when) };
 	/* A login's row (outside a transaction) is one autocommit statement whose
