@@ -30,6 +30,7 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	char *mysql_config;           /* vpopmail.mysql_config: "" = <directory>/etc/vpopmail.mysql */
 	char *mysql_socket;           /* vpopmail.mysql_socket: "" = Connector/C's default */
 	zend_long mysql_connect_timeout; /* vpopmail.mysql_connect_timeout, seconds */
+	char *mysql_limits;           /* vpopmail.mysql_limits: auto, table, files */
 	char *mysql_layout;           /* vpopmail.mysql_layout: auto, many-domains, disable-many-domains */
 	struct vp_store *store;       /* mysql: this thread's handle, opened on first use, kept */
 	vp_config store_cfg;          /* the configuration the handle was opened with (outlives it) */

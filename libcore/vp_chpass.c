@@ -43,7 +43,7 @@ int vp_change_password(const vp_config *cfg, const char *user, const char *domai
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	/* unreadable limits: the stored bits alone, as vpopmail's pw_flags */
-	if (vp_limits_read(cfg, dom.dir, &lim, NULL) == 0)
+	if (vp_limits_read(cfg, &dom, &lim, NULL) == 0)
 		flags = vp_effective_flags(flags, &lim);
 	if (flags & VP_NO_PASSWD_CHNG)
 		return vp_fail(err, VA_PASSWD_CHANGE_DENIED, NULL);

@@ -29,6 +29,7 @@
 #include "vp_limits.h"
 #include "vp_user_int.h"
 #include "vp_vpasswd.h"
+#include "vp_store.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -225,7 +226,9 @@ size_t vp_limits_format(const vp_limits *lim, char *out, size_t size)
 	return n;
 }
 
-int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, vp_error *err)
+/* The files: <domaindir>/.qmailadmin-limits (domaindir NULL: skipped), else
+ * vlimits.default, else built-in. */
+static int read_files(const vp_config *cfg, const char *domaindir, vp_limits *out, vp_error *err)
 {
 	char path[4096];
 	char *data = NULL;
@@ -252,6 +255,28 @@ int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, 
 		return 0;
 	}
 	return 0;
+}
+
+/* The store keeps the limits (mysql with the `limits` table): 1, else 0, <0. */
+static int table_used(const vp_config *cfg, vp_error *err)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	return s ? vp_store_limits_used(s, err) : 0;
+}
+
+int vp_limits_read(const vp_config *cfg, const vp_domain_info *dom, vp_limits *out, vp_error *err)
+{
+	int rc = table_used(cfg, err);
+	vp_limits_init(out);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return read_files(cfg, dom ? dom->dir : NULL, out, err);
+	/* as vpopmail built with --enable-mysql-limits: the row, else
+	 * vlimits.default; .qmailadmin-limits is not read */
+	if ((rc = vp_store_limits_get(vp_cfg_store(cfg), dom, 0, out, err)) != 0)
+		return rc < 0 ? rc : 0;
+	return read_files(cfg, NULL, out, err);
 }
 
 unsigned long vp_effective_flags(unsigned long stored, const vp_limits *lim)
@@ -296,7 +321,7 @@ int vp_get_domain_limits(const vp_config *cfg, const char *domain, vp_limits *ou
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
-	return vp_limits_read(cfg, dom.dir, out, err);
+	return vp_limits_read(cfg, &dom, out, err);
 }
 
 static int check_max(const char *key, long v, vp_error *err)
@@ -342,6 +367,32 @@ static int limits_valid(const vp_limits *l, vp_error *err)
 	return 0;
 }
 
+/* The table's read-modify-write: one transaction, the row locked; a
+ * deadlock between two first inserts of the row is tried again. */
+static int edit_in_table(const vp_config *cfg, const vp_domain_info *dom, vp_limits_edit_fn edit,
+                         void *ctx, vp_error *err)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	vp_limits lim;
+	int rc;
+	for (int attempt = 0;; attempt++) {
+		vp_error ignored;
+		if ((rc = vp_store_begin(s, dom, VP_STORE_NEED_LIMITS, err)) != 0)
+			return rc;
+		rc = vp_store_limits_get(s, dom, VP_STORE_GET_LOCK, &lim, err);
+		if (rc == 0)
+			rc = read_files(cfg, NULL, &lim, err);
+		if (rc >= 0 && (rc = edit(ctx, &lim, err)) == 0 && (rc = limits_valid(&lim, err)) == 0 &&
+		    (rc = vp_store_limits_put(s, dom, &lim, err)) == 0 &&
+		    (rc = vp_store_commit(s, err)) == 0)
+			return 0;
+		if (vp_store_in_txn(s))
+			vp_store_rollback(s, &ignored);
+		if (rc != VA_FILE_BUSY || attempt == 2)
+			return rc;
+	}
+}
+
 int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_edit_fn edit,
                           void *ctx, vp_error *err)
 {
@@ -349,7 +400,7 @@ int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_ed
 	vp_domain_info dom;
 	vp_limits lim;
 	vp_lock lock = { -1 };
-	int rc;
+	int rc, table;
 
 	vp_error_clear(err);
 	if (!cfg || !domain || !edit)
@@ -360,11 +411,15 @@ int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_ed
 		return rc;
 	if (vp_path_join(path, sizeof path, dom.dir, LIMITS_FILE) != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	if ((table = table_used(cfg, err)) < 0)
+		return table;
 	/* The domain's lock: adds that enforce the limits read them under it. */
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) == 0 && (rc = edit(ctx, &lim, err)) == 0 &&
-	    (rc = limits_valid(&lim, err)) == 0) {
+	if (table)
+		rc = edit_in_table(cfg, &dom, edit, ctx, err);
+	else if ((rc = read_files(cfg, dom.dir, &lim, err)) == 0 && (rc = edit(ctx, &lim, err)) == 0 &&
+	         (rc = limits_valid(&lim, err)) == 0) {
 		size_t n = vp_limits_format(&lim, text, sizeof text);
 		rc = vp_write_file_atomic(cfg, path, text, n, 0600, dom.uid, dom.gid, cfg->chown_files,
 		                          err);
@@ -395,7 +450,7 @@ int vp_del_domain_limits(const vp_config *cfg, const char *domain, vp_error *err
 	char path[4096];
 	vp_domain_info dom;
 	vp_lock lock = { -1 };
-	int rc;
+	int rc, table;
 
 	vp_error_clear(err);
 	if (!cfg || !domain)
@@ -406,10 +461,14 @@ int vp_del_domain_limits(const vp_config *cfg, const char *domain, vp_error *err
 		return rc;
 	if (vp_path_join(path, sizeof path, dom.dir, LIMITS_FILE) != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
+	if ((table = table_used(cfg, err)) < 0)
+		return table;
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
+	if (table) /* vdel_limits of a mysql-limits build: the row only */
+		rc = vp_store_limits_del(vp_cfg_store(cfg), &dom, err);
 	/* in the domain dir reached by the walk, never through a symlink */
-	if (vp_unlink_walked(cfg, path) != 0 && errno != ENOENT)
+	else if (vp_unlink_walked(cfg, path) != 0 && errno != ENOENT)
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove", path);
 	vp_lock_release(&lock);
 	return rc;

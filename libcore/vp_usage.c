@@ -351,7 +351,7 @@ int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	snprintf(out->domain, sizeof out->domain, "%s", dom.realdomain);
-	if ((rc = vp_limits_read(cfg, dom.dir, &out->limits, err)) != 0)
+	if ((rc = vp_limits_read(cfg, &dom, &out->limits, err)) != 0)
 		return rc;
 	if ((rc = vp_count_users(cfg, dom.realdomain, &out->mailboxes, err)) != 0)
 		return rc;
@@ -443,7 +443,7 @@ int vp_limits_enforce_user_quota(const vp_config *cfg, const vp_domain_info *dom
 	int rc;
 	if (!cfg->enforce_limits)
 		return 0;
-	if ((rc = vp_limits_read(cfg, dom->dir, &lim, err)) != 0)
+	if ((rc = vp_limits_read(cfg, dom, &lim, err)) != 0)
 		return rc;
 	return vp_limits_enforce_quota(cfg, &lim, quota, size, 0, err);
 }
@@ -457,7 +457,7 @@ int vp_limits_enforce_alias(const vp_config *cfg, const vp_domain_info *dom, con
 	int rc;
 	if (!cfg->enforce_limits)
 		return 0;
-	if ((rc = vp_limits_read(cfg, dom->dir, &lim, err)) != 0)
+	if ((rc = vp_limits_read(cfg, dom, &lim, err)) != 0)
 		return rc;
 	/* What the alias counts as before and after the new line: an empty file
 	 * is no alias at all (valias does not list it). */

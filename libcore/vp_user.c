@@ -655,7 +655,7 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	/* An alias domain resolves to its real domain: the user goes there. */
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
-	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
+	if ((rc = vp_limits_read(cfg, &dom, &lim, err)) != 0)
 		return rc;
 	if ((rc = vp_limits_initial_quota(&lim, initq, sizeof initq, err)) != 0)
 		return rc;
@@ -1025,7 +1025,7 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
-	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) != 0)
+	if ((rc = vp_limits_read(cfg, &dom, &lim, err)) != 0)
 		return rc;
 	if ((rc = vp_password_hash(cfg->hash_scheme, password, hash, sizeof hash, err)) != 0)
 		return rc;

@@ -716,7 +716,8 @@ void vp_autoresponder_free(vp_autoresponder *a);
 enum vp_limits_source {
 	VP_LIMITS_BUILTIN = 0,  /* neither file: -1 everywhere, no flags (spec 15.27) */
 	VP_LIMITS_DOMAIN = 1,   /* <domaindir>/.qmailadmin-limits */
-	VP_LIMITS_DEFAULT = 2   /* <vpopmail>/etc/vlimits.default */
+	VP_LIMITS_DEFAULT = 2,  /* <vpopmail>/etc/vlimits.default */
+	VP_LIMITS_TABLE = 3     /* the mysql backend's `limits` table (vp_store.h) */
 };
 /* qmailadmin's permissions for admins other than postmaster: a set bit denies. */
 #define VP_PERM_DENY_CREATE 1
