@@ -987,11 +987,19 @@ typedef struct password_edit {
 	const vp_domain_info *dom;
 	const vp_limits *lim;
 	const char *hash, *password;
+	const char *checked, *oldpw; /* vp_change_password: the hash oldpw was checked against */
 } password_edit;
 
 static int apply_password(void *ctx, vp_user_entry *e, vp_error *err)
 {
 	const password_edit *p = ctx;
+	/* Under the lock (mysql: the row locked): the record oldpw was checked
+	 * against must still be the one written over.  Changed meanwhile (a
+	 * passwd, another change): oldpw against the new hash, so a change never
+	 * overwrites one made after its check.  Only the owner gets here. */
+	if (p->checked && strcmp(e->passwd, p->checked) != 0 &&
+	    vp_password_verify(p->oldpw, e->passwd) != 1)
+		return vp_fail(err, VA_WRONG_PASSWORD, NULL);
 	if (vp_effective_flags(e->flags, p->lim) & VP_NO_PASSWD_CHNG)
 		return vp_fail(err, VA_PASSWD_CHANGE_DENIED, "%s@%s", e->name, p->dom->realdomain);
 	/* Field 3 (POP/APOP) stays as it is.  The 8th field follows the
@@ -1006,8 +1014,9 @@ static int apply_password(void *ctx, vp_user_entry *e, vp_error *err)
 	return 0;
 }
 
-int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
-                    const char *password, vp_error *err)
+int vp_user_set_password_checked(const vp_config *cfg, const char *user, const char *domain,
+                                 const char *password, const char *checked, const char *oldpw,
+                                 vp_error *err)
 {
 	char uname[VP_MAX_PW_NAME + 1], hash[VP_HASH_BUF];
 	vp_domain_info dom;
@@ -1027,10 +1036,11 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 		return rc;
 	if ((rc = vp_limits_read(cfg, &dom, &lim, err)) != 0)
 		return rc;
+	/* the slow part before the lock */
 	if ((rc = vp_password_hash(cfg->hash_scheme, password, hash, sizeof hash, err)) != 0)
 		return rc;
 
-	password_edit edit = { cfg, &dom, &lim, hash, password };
+	password_edit edit = { cfg, &dom, &lim, hash, password, checked, oldpw };
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) == 0) {
 		rc = vp_vpw_edit_locked(cfg, &dom, uname, apply_password, &edit, &e, err);
 		vp_lock_release(&lock);
@@ -1038,6 +1048,12 @@ int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
 	explicit_bzero(hash, sizeof hash);
 	explicit_bzero(&e, sizeof e);
 	return rc;
+}
+
+int vp_set_password(const vp_config *cfg, const char *user, const char *domain,
+                    const char *password, vp_error *err)
+{
+	return vp_user_set_password_checked(cfg, user, domain, password, NULL, NULL, err);
 }
 
 /* ---- quota ---- */
