@@ -254,7 +254,14 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 	}
 	vp_store *st = vp_cfg_store(cfg);
 	if (logging && st) {
-		/* mysql: the lastauth row (one statement), best effort as the file */
+		/* mysql: a row any tool may have written; a home outside the domain
+		 * is refused as the cdb side refuses it (lastauth_home), although
+		 * nothing is written there.  Then the lastauth row (one statement,
+		 * not waited for), best effort as the file. */
+		if (e.dir[0] && (rc = vp_home_check(&dom, e.dir, err)) != 0) {
+			explicit_bzero(&e, sizeof e);
+			return rc;
+		}
 		vp_error ignored;
 		vp_store_lastauth_set(st, &dom, &e, remote_ip, (long long)time(NULL), &ignored);
 	} else if (logging) {
