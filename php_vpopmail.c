@@ -72,6 +72,8 @@ PHP_INI_BEGIN()
 	                  mysql_connect_timeout, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.mysql_layout", "auto", PHP_INI_SYSTEM, OnUpdateStringUnempty,
 	                  mysql_layout, zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.mysql_limits", "auto", PHP_INI_SYSTEM, OnUpdateStringUnempty,
+	                  mysql_limits, zend_vpopmail_globals, vpopmail_globals)
 	/* replication (vpopmail.mysql line 2): how a request reads its own writes */
 	STD_PHP_INI_ENTRY("vpopmail.mysql_read_after_write", "primary", PHP_INI_SYSTEM,
 	                  OnUpdateStringUnempty, mysql_read_after_write, zend_vpopmail_globals,
@@ -230,6 +232,16 @@ static bool load_config(vp_config *cfg, vp_error *err)
 			else if (strcmp(layout, "auto") != 0) {
 				vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_layout: expected auto, many-domains "
 				        "or disable-many-domains");
+				return false;
+			}
+			/* --enable-mysql-limits: the `limits` table */
+			const char *ml = VPOPMAIL_G(mysql_limits);
+			if (strcmp(ml, "table") == 0)
+				opt.limits = VP_STORE_LIMITS_TABLE;
+			else if (strcmp(ml, "files") == 0)
+				opt.limits = VP_STORE_LIMITS_FILES;
+			else if (strcmp(ml, "auto") != 0) {
+				vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_limits: expected auto, table or files");
 				return false;
 			}
 			const char *raw = VPOPMAIL_G(mysql_read_after_write);
@@ -1656,7 +1668,7 @@ static const struct {
 
 static void limits_array(zval *arr, const vp_limits *l)
 {
-	static const char *const sources[] = { "builtin", "domain", "default" };
+	static const char *const sources[] = { "builtin", "domain", "default", "table" };
 	array_init_size(arr, LIMIT_KEYS + 1);
 	for (size_t i = 0; i < LIMIT_KEYS; i++) {
 		const char *base = (const char *)l + limit_keys[i].off;
@@ -1675,7 +1687,7 @@ static void limits_array(zval *arr, const vp_limits *l)
 			break;
 		}
 	}
-	add_assoc_string(arr, "source", sources[l->source >= 0 && l->source <= 2 ? l->source : 0]);
+	add_assoc_string(arr, "source", sources[l->source >= 0 && l->source <= 3 ? l->source : 0]);
 }
 
 PHP_FUNCTION(vpopmail_get_domain_limits)

@@ -30,6 +30,7 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	char *mysql_config;           /* vpopmail.mysql_config: "" = <directory>/etc/vpopmail.mysql */
 	char *mysql_socket;           /* vpopmail.mysql_socket: "" = Connector/C's default */
 	zend_long mysql_connect_timeout; /* vpopmail.mysql_connect_timeout, seconds */
+	char *mysql_limits;           /* vpopmail.mysql_limits: auto, table, files */
 	char *mysql_layout;           /* vpopmail.mysql_layout: auto, many-domains, disable-many-domains */
 	char *mysql_read_after_write; /* vpopmail.mysql_read_after_write: primary or gtid */
 	zend_long mysql_gtid_wait_ms; /* vpopmail.mysql_gtid_wait_ms */

@@ -251,7 +251,7 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 		vp_limits lim;
 		unsigned long flags = e.flags;
 		/* unreadable limits: the stored bits alone, as vpopmail's pw_flags */
-		if (vp_limits_read(cfg, dom.dir, &lim, NULL) == 0)
+		if (vp_limits_read(cfg, &dom, &lim, NULL) == 0)
 			flags = vp_effective_flags(e.flags, &lim);
 		if (flags & services[svc].flag) {
 			explicit_bzero(&e, sizeof e);

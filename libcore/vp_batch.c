@@ -149,7 +149,7 @@ int vp_batch_begin(const vp_config *cfg, const char *domain, vp_batch **out, vp_
 	if (rc == 0)
 		rc = vp_fail(err, VA_DOMAIN_DOES_NOT_EXIST, "%s", dname);
 	if (rc >= 0)
-		rc = vp_limits_read(cfg, b->dom.dir, &b->lim, err);
+		rc = vp_limits_read(cfg, &b->dom, &b->lim, err);
 	if (rc == 0)
 		rc = vp_limits_initial_quota(&b->lim, b->initq, sizeof b->initq, err);
 	if (rc == 0)

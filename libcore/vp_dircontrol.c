@@ -194,14 +194,12 @@ static int load(const char *path, vp_dir_control *dc, int *existed, vp_error *er
 }
 
 static int store(const vp_config *cfg, const char *path, const vp_dir_control *dc, uid_t uid,
-                 gid_t gid, int dirsync, vp_error *err)
+                 gid_t gid, vp_error *err)
 {
 	char buf[256];
 	size_t n = vp_dirc_format(dc, buf, sizeof buf);
 	if (n == 0)
 		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
-	if (!dirsync)
-		return vp_write_file_deferred(cfg, path, buf, n, 0600, uid, gid, cfg->chown_files, err);
 	return vp_write_file_atomic(cfg, path, buf, n, 0600, uid, gid, cfg->chown_files, err);
 }
 
@@ -216,33 +214,47 @@ int vp_dirc_next(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
 	vp_dirc_inc(&dc);
 	if (strlen(dc.bucket) >= size)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	rc = store(cfg, path, &dc, uid, gid, 1, err);
+	rc = store(cfg, path, &dc, uid, gid, err);
 	if (rc != 0)
 		return rc;
 	strcpy(bucket_out, dc.bucket);
 	return 0;
 }
 
-static int dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, int dirsync,
-               vp_error *err)
+/* The counter one lower (floor 0): 1, 0 when there is none, or a VA code. */
+static int load_dec(const char *path, vp_dir_control *dc, vp_error *err)
 {
-	vp_dir_control dc;
 	int existed;
-	int rc = load(path, &dc, &existed, err);
+	int rc = load(path, dc, &existed, err);
 	if (rc != 0 || !existed)
 		return rc;
-	if (dc.cur_users > 0)
-		dc.cur_users--;
-	return store(cfg, path, &dc, uid, gid, dirsync, err);
+	if (dc->cur_users > 0)
+		dc->cur_users--;
+	return 1;
 }
 
 int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_error *err)
 {
-	return dec(cfg, path, uid, gid, 1, err);
+	vp_dir_control dc;
+	int rc = load_dec(path, &dc, err);
+	return rc <= 0 ? rc : store(cfg, path, &dc, uid, gid, err);
 }
 
-int vp_dirc_dec_deferred(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
-                         vp_error *err)
+int vp_dirc_dec_stage(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_atomic *a,
+                      vp_error *err)
 {
-	return dec(cfg, path, uid, gid, 0, err);
+	char buf[256];
+	vp_dir_control dc;
+	int rc = load_dec(path, &dc, err);
+	if (rc <= 0)
+		return rc;
+	size_t n = vp_dirc_format(&dc, buf, sizeof buf);
+	if (n == 0)
+		return vp_fail(err, VA_CORRUPT_FILE, "%s", path);
+	if ((rc = vp_atomic_open(cfg, a, path, 0600, err)) != 0)
+		return rc;
+	vp_atomic_write(a, buf, n); /* a failure: stage reports it */
+	if ((rc = vp_atomic_stage(a, uid, gid, cfg->chown_files, err)) != 0)
+		return rc;
+	return 1;
 }

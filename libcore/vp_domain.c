@@ -462,6 +462,13 @@ static int lock_domain_dir(const vp_config *cfg, int pfd, const char *dname,
 	return vp_lock_acquire(cfg, path, vpw, err);
 }
 
+/* vdeldomain of a mysql-limits build deletes the domain's `limits` row. */
+static int del_limits_row(vp_store *s, const vp_domain_info *d, vp_error *err)
+{
+	int used = vp_store_limits_used(s, err);
+	return used <= 0 ? used : vp_store_limits_del(s, d, err);
+}
+
 /* DELETING_MARK in pfd/dname, durable before assign changes (best effort:
  * without it a killed delete leaves a directory the next add refuses, as
  * before). */
@@ -553,6 +560,7 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		if ((rc = vp_store_begin(s, NULL, VP_STORE_NEED_DIRC, err)) != 0)
 			goto out;
 		if ((rc = vp_store_domain_drop(s, &d, err)) != 0 ||
+		    (rc = del_limits_row(s, &d, err)) != 0 ||
 		    (rc = vp_store_commit(s, err)) != 0) {
 			vp_store_rollback(s, &ignored);
 			goto out;

@@ -36,8 +36,10 @@
  * in the one directory descriptor.
  *
  * A caller that renames several files into one directory may defer the
- * directory fsync (the _deferred calls) and make all the renames durable
- * with one vp_fsync_dir before it returns.
+ * directory fsync (vp_atomic_stage / vp_atomic_commit_staged,
+ * vp_vpw_update_deferred) and make all the renames durable with one
+ * vp_fsync_dir before it returns; their fsyncs may run at once
+ * (vp_fsync_all).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* statx */
@@ -48,6 +50,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,6 +393,7 @@ int vp_atomic_open_at(vp_atomic *a, int dirfd, const char *path, mode_t mode, vp
 	a->failed = 0;
 	a->saved_errno = 0;
 	a->buflen = 0;
+	a->synced = 0;
 	a->mode = mode;
 	if (snprintf(a->path, sizeof a->path, "%s", path) >= (int)sizeof a->path)
 		return vp_fail(err, VA_DIR_TOO_LONG, "%s", path);
@@ -522,7 +526,20 @@ int vp_fsync_dir(const char *dir)
 	return rc;
 }
 
-static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync, vp_error *err)
+/* Start writing a file's data out without waiting (no-op where unsupported):
+ * the delayed allocation happens now, in the running journal transaction,
+ * so the next fsync of any file commits it and a later fsync of this one
+ * only waits for its data. */
+void vp_writeback_start(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+#endif
+}
+
+int vp_atomic_stage(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
 {
 	int rc = 0;
 	if (vp_atomic_flush(a) != 0) {
@@ -530,10 +547,64 @@ static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync,
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", a->tmp);
 	} else if (chown_it && fchown(a->fd, uid, gid) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot chown", a->tmp);
-	} else if (fsync(a->fd) != 0) {
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot fsync", a->tmp);
 	}
-	if (rc != 0) {
+	if (rc != 0)
+		vp_atomic_abort(a);
+	else
+		vp_writeback_start(a->fd);
+	return rc;
+}
+
+#define FSYNC_ALL_MAX 8
+typedef struct fsync_job {
+	int fd;
+	int rc, err;
+} fsync_job;
+
+static void *fsync_one(void *arg)
+{
+	fsync_job *j = arg;
+	j->rc = fsync(j->fd);
+	j->err = j->rc != 0 ? errno : 0;
+	return NULL;
+}
+
+int vp_fsync_all(const int *fds, size_t n, size_t *failed)
+{
+	fsync_job jobs[FSYNC_ALL_MAX];
+	pthread_t tid[FSYNC_ALL_MAX];
+	int started[FSYNC_ALL_MAX] = { 0 };
+	size_t m = n < FSYNC_ALL_MAX ? n : FSYNC_ALL_MAX;
+	for (size_t i = 0; i < m; i++)
+		jobs[i] = (fsync_job){ fds[i], 0, 0 };
+	for (size_t i = 1; i < m; i++)
+		started[i] = pthread_create(&tid[i], NULL, fsync_one, &jobs[i]) == 0;
+	if (m)
+		fsync_one(&jobs[0]);
+	for (size_t i = 1; i < m; i++) {
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			fsync_one(&jobs[i]); /* no thread: here, in turn */
+	}
+	for (size_t i = 0; i < n; i++) {
+		int rc = i < m ? jobs[i].rc : fsync(fds[i]);
+		if (rc != 0) {
+			if (i < m)
+				errno = jobs[i].err;
+			if (failed)
+				*failed = i;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int finish(vp_atomic *a, int dirsync, vp_error *err)
+{
+	int rc = 0;
+	if (!a->synced && fsync(a->fd) != 0) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot fsync", a->tmp);
 		vp_atomic_abort(a);
 		return rc;
 	}
@@ -554,6 +625,17 @@ static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync,
 	close(a->dirfd);
 	a->dirfd = -1;
 	return rc;
+}
+
+int vp_atomic_commit_staged(vp_atomic *a, vp_error *err)
+{
+	return finish(a, 0, err);
+}
+
+static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync, vp_error *err)
+{
+	int rc = vp_atomic_stage(a, uid, gid, chown_it, err);
+	return rc != 0 ? rc : finish(a, dirsync, err);
 }
 
 int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
@@ -673,11 +755,6 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
 	return write_file_walked(cfg, path, data, len, mode, uid, gid, chown_it, 1, err);
 }
 
-int vp_write_file_deferred(const vp_config *cfg, const char *path, const char *data, size_t len,
-                           mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err)
-{
-	return write_file_walked(cfg, path, data, len, mode, uid, gid, chown_it, 0, err);
-}
 
 /* ---- removal ---- */
 

@@ -29,9 +29,11 @@
 #include "vp_limits.h"
 #include "vp_user_int.h"
 #include "vp_vpasswd.h"
+#include "vp_store.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +99,32 @@ static long max_value(long long n)
 	return n < 0 ? -1 : n > INT_MAX ? INT_MAX : (long)n;
 }
 
+/* The keys with a value: where each goes. */
+enum { NK_MAX, NK_NUM, NK_PERM, NK_MAILLIST, NK_QUOTA };
+typedef struct num_key {
+	const char *word;
+	int kind;
+	size_t off;
+} num_key;
+static const num_key num_keys[] = {
+	{ "maxpopaccounts", NK_MAX, offsetof(vp_limits, max_popaccounts) },
+	{ "maxaliases", NK_MAX, offsetof(vp_limits, max_aliases) },
+	{ "maxforwards", NK_MAX, offsetof(vp_limits, max_forwards) },
+	{ "maxautoresponders", NK_MAX, offsetof(vp_limits, max_autoresponders) },
+	{ "maxmailinglists", NK_MAX, offsetof(vp_limits, max_mailinglists) },
+	{ "quota", NK_NUM, offsetof(vp_limits, quota_mb) },
+	{ "maxmsgcount", NK_NUM, offsetof(vp_limits, maxmsgcount) },
+	{ "default_quota", NK_NUM, offsetof(vp_limits, default_quota) },
+	{ "default_maxmsgcount", NK_NUM, offsetof(vp_limits, default_maxmsgcount) },
+	{ "perm_account", NK_PERM, offsetof(vp_limits, perm_account) },
+	{ "perm_alias", NK_PERM, offsetof(vp_limits, perm_alias) },
+	{ "perm_forward", NK_PERM, offsetof(vp_limits, perm_forward) },
+	{ "perm_autoresponder", NK_PERM, offsetof(vp_limits, perm_autoresponder) },
+	{ "perm_maillist", NK_MAILLIST, 0 }, /* unpacked at the end */
+	{ "perm_quota", NK_QUOTA, 0 },       /* may carry vmoddomlimits' maillist groups */
+	{ "perm_defaultquota", NK_PERM, offsetof(vp_limits, perm_defaultquota) },
+};
+
 void vp_limits_parse(const char *text, size_t len, vp_limits *out)
 {
 	unsigned long long pm = 0, pq = 0;
@@ -124,54 +152,24 @@ void vp_limits_parse(const char *text, size_t len, vp_limits *out)
 		size_t vl = (size_t)(le - v);
 		long long n = lead_number(v, vl);
 		unsigned long long un = n > 0 ? (unsigned long long)n : 0;
-		if (key_is(k, kl, "maxpopaccounts")) {
-			if (has_value)
-				out->max_popaccounts = max_value(n);
-		} else if (key_is(k, kl, "maxaliases")) {
-			if (has_value)
-				out->max_aliases = max_value(n);
-		} else if (key_is(k, kl, "maxforwards")) {
-			if (has_value)
-				out->max_forwards = max_value(n);
-		} else if (key_is(k, kl, "maxautoresponders")) {
-			if (has_value)
-				out->max_autoresponders = max_value(n);
-		} else if (key_is(k, kl, "maxmailinglists")) {
-			if (has_value)
-				out->max_mailinglists = max_value(n);
-		} else if (key_is(k, kl, "quota")) {
-			if (has_value)
-				out->quota_mb = un;
-		} else if (key_is(k, kl, "maxmsgcount")) {
-			if (has_value)
-				out->maxmsgcount = un;
-		} else if (key_is(k, kl, "default_quota")) {
-			if (has_value)
-				out->default_quota = un;
-		} else if (key_is(k, kl, "default_maxmsgcount")) {
-			if (has_value)
-				out->default_maxmsgcount = un;
-		} else if (key_is(k, kl, "perm_account")) {
-			if (has_value)
-				out->perm_account = (unsigned)((unsigned long long)n & VP_PERM_ALL);
-		} else if (key_is(k, kl, "perm_alias")) {
-			if (has_value)
-				out->perm_alias = (unsigned)((unsigned long long)n & VP_PERM_ALL);
-		} else if (key_is(k, kl, "perm_forward")) {
-			if (has_value)
-				out->perm_forward = (unsigned)((unsigned long long)n & VP_PERM_ALL);
-		} else if (key_is(k, kl, "perm_autoresponder")) {
-			if (has_value)
-				out->perm_autoresponder = (unsigned)((unsigned long long)n & VP_PERM_ALL);
-		} else if (key_is(k, kl, "perm_maillist")) {
-			if (has_value)
+		const num_key *nk = NULL;
+		for (size_t i = 0; i < sizeof num_keys / sizeof num_keys[0] && !nk; i++)
+			if (key_is(k, kl, num_keys[i].word))
+				nk = &num_keys[i];
+		if (nk) {
+			if (!has_value)
+				continue; /* no separator after the key: vpopmail ignores the line */
+			char *f = (char *)out + nk->off;
+			if (nk->kind == NK_MAX)
+				*(long *)f = max_value(n);
+			else if (nk->kind == NK_NUM)
+				*(unsigned long long *)f = un;
+			else if (nk->kind == NK_PERM)
+				*(unsigned *)f = (unsigned)((unsigned long long)n & VP_PERM_ALL);
+			else if (nk->kind == NK_MAILLIST)
 				pm = (unsigned long long)n;
-		} else if (key_is(k, kl, "perm_quota")) {
-			if (has_value)
+			else
 				pq = (unsigned long long)n;
-		} else if (key_is(k, kl, "perm_defaultquota")) {
-			if (has_value)
-				out->perm_defaultquota = (unsigned)((unsigned long long)n & VP_PERM_ALL);
 		} else {
 			for (size_t i = 0; i < sizeof flag_words / sizeof flag_words[0]; i++)
 				if (key_is(k, kl, flag_words[i].word))
@@ -225,7 +223,9 @@ size_t vp_limits_format(const vp_limits *lim, char *out, size_t size)
 	return n;
 }
 
-int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, vp_error *err)
+/* The files: <domaindir>/.qmailadmin-limits (domaindir NULL: skipped), else
+ * vlimits.default, else built-in. */
+static int read_files(const vp_config *cfg, const char *domaindir, vp_limits *out, vp_error *err)
 {
 	char path[4096];
 	char *data = NULL;
@@ -252,6 +252,28 @@ int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, 
 		return 0;
 	}
 	return 0;
+}
+
+/* The store keeps the limits (mysql with the `limits` table): 1, else 0, <0. */
+static int table_used(const vp_config *cfg, vp_error *err)
+{
+	vp_store *s = vp_cfg_store(cfg);
+	return s ? vp_store_limits_used(s, err) : 0;
+}
+
+int vp_limits_read(const vp_config *cfg, const vp_domain_info *dom, vp_limits *out, vp_error *err)
+{
+	int rc = table_used(cfg, err);
+	vp_limits_init(out);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return read_files(cfg, dom ? dom->dir : NULL, out, err);
+	/* as vpopmail built with --enable-mysql-limits: the row, else
+	 * vlimits.default; .qmailadmin-limits is not read */
+	if ((rc = vp_store_limits_get(vp_cfg_store(cfg), dom, 0, out, err)) != 0)
+		return rc < 0 ? rc : 0;
+	return read_files(cfg, NULL, out, err);
 }
 
 unsigned long vp_effective_flags(unsigned long stored, const vp_limits *lim)
@@ -296,7 +318,7 @@ int vp_get_domain_limits(const vp_config *cfg, const char *domain, vp_limits *ou
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
-	return vp_limits_read(cfg, dom.dir, out, err);
+	return vp_limits_read(cfg, &dom, out, err);
 }
 
 static int check_max(const char *key, long v, vp_error *err)
@@ -342,35 +364,91 @@ static int limits_valid(const vp_limits *l, vp_error *err)
 	return 0;
 }
 
-int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_edit_fn edit,
-                          void *ctx, vp_error *err)
+/* The table's read-modify-write: one transaction, the row locked; a
+ * deadlock between two first inserts of the row is tried again. */
+static int edit_in_table(const vp_config *cfg, const vp_domain_info *dom, vp_limits_edit_fn edit,
+                         void *ctx, vp_error *err)
 {
-	char path[4096], text[2048];
-	vp_domain_info dom;
+	vp_store *s = vp_cfg_store(cfg);
 	vp_limits lim;
-	vp_lock lock = { -1 };
 	int rc;
+	for (int attempt = 0;; attempt++) {
+		vp_error ignored;
+		if ((rc = vp_store_begin(s, dom, VP_STORE_NEED_LIMITS, err)) != 0)
+			return rc;
+		rc = vp_store_limits_get(s, dom, VP_STORE_GET_LOCK, &lim, err);
+		if (rc == 0)
+			rc = read_files(cfg, NULL, &lim, err);
+		if (rc >= 0 && (rc = edit(ctx, &lim, err)) == 0 && (rc = limits_valid(&lim, err)) == 0 &&
+		    (rc = vp_store_limits_put(s, dom, &lim, err)) == 0 &&
+		    (rc = vp_store_commit(s, err)) == 0)
+			return 0;
+		if (vp_store_in_txn(s))
+			vp_store_rollback(s, &ignored);
+		if (rc != VA_FILE_BUSY || attempt == 2)
+			return rc;
+	}
+}
 
-	vp_error_clear(err);
-	if (!cfg || !domain || !edit)
-		return vp_fail(err, VA_NULL_POINTER, NULL);
+/* What editing and deleting share: the domain resolved, the path of its
+ * file, whether the table keeps its limits, and the domain's lock (adds that
+ * enforce the limits read them under it) around op. */
+typedef int (*locked_fn)(const vp_config *cfg, const vp_domain_info *dom, const char *path,
+                         int table, void *ctx, vp_error *err);
+
+static int domain_locked(const vp_config *cfg, const char *domain, locked_fn op, void *ctx,
+                         vp_error *err)
+{
+	char path[4096];
+	vp_domain_info dom;
+	vp_lock lock = { -1 };
+	int rc, table;
+
 	if ((rc = vp_config_check(cfg, err)) != 0)
 		return rc;
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	if (vp_path_join(path, sizeof path, dom.dir, LIMITS_FILE) != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	/* The domain's lock: adds that enforce the limits read them under it. */
+	if ((table = table_used(cfg, err)) < 0)
+		return table;
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		return rc;
-	if ((rc = vp_limits_read(cfg, dom.dir, &lim, err)) == 0 && (rc = edit(ctx, &lim, err)) == 0 &&
-	    (rc = limits_valid(&lim, err)) == 0) {
-		size_t n = vp_limits_format(&lim, text, sizeof text);
-		rc = vp_write_file_atomic(cfg, path, text, n, 0600, dom.uid, dom.gid, cfg->chown_files,
-		                          err);
-	}
+	rc = op(cfg, &dom, path, table, ctx, err);
 	vp_lock_release(&lock);
 	return rc;
+}
+
+typedef struct edit_call {
+	vp_limits_edit_fn edit;
+	void *ctx;
+} edit_call;
+
+static int edit_locked(const vp_config *cfg, const vp_domain_info *dom, const char *path,
+                       int table, void *ctx, vp_error *err)
+{
+	const edit_call *c = ctx;
+	char text[2048];
+	vp_limits lim;
+	int rc;
+	if (table)
+		return edit_in_table(cfg, dom, c->edit, c->ctx, err);
+	if ((rc = read_files(cfg, dom->dir, &lim, err)) != 0 || (rc = c->edit(c->ctx, &lim, err)) != 0 ||
+	    (rc = limits_valid(&lim, err)) != 0)
+		return rc;
+	size_t n = vp_limits_format(&lim, text, sizeof text);
+	return vp_write_file_atomic(cfg, path, text, n, 0600, dom->uid, dom->gid, cfg->chown_files,
+	                            err);
+}
+
+int vp_edit_domain_limits(const vp_config *cfg, const char *domain, vp_limits_edit_fn edit,
+                          void *ctx, vp_error *err)
+{
+	vp_error_clear(err);
+	if (!cfg || !domain || !edit)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	edit_call c = { edit, ctx };
+	return domain_locked(cfg, domain, edit_locked, &c, err);
 }
 
 static int replace_all(void *ctx, vp_limits *lim, vp_error *err)
@@ -390,27 +468,22 @@ int vp_set_domain_limits(const vp_config *cfg, const char *domain, const vp_limi
 	return vp_edit_domain_limits(cfg, domain, replace_all, (void *)lim, err);
 }
 
+static int del_locked(const vp_config *cfg, const vp_domain_info *dom, const char *path,
+                      int table, void *ctx, vp_error *err)
+{
+	(void)ctx;
+	if (table) /* vdel_limits of a mysql-limits build: the row only */
+		return vp_store_limits_del(vp_cfg_store(cfg), dom, err);
+	/* in the domain dir reached by the walk, never through a symlink */
+	if (vp_unlink_walked(cfg, path) != 0 && errno != ENOENT)
+		return vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove", path);
+	return 0;
+}
+
 int vp_del_domain_limits(const vp_config *cfg, const char *domain, vp_error *err)
 {
-	char path[4096];
-	vp_domain_info dom;
-	vp_lock lock = { -1 };
-	int rc;
-
 	vp_error_clear(err);
 	if (!cfg || !domain)
 		return vp_fail(err, VA_NULL_POINTER, NULL);
-	if ((rc = vp_config_check(cfg, err)) != 0)
-		return rc;
-	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
-		return rc;
-	if (vp_path_join(path, sizeof path, dom.dir, LIMITS_FILE) != 0)
-		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
-	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
-		return rc;
-	/* in the domain dir reached by the walk, never through a symlink */
-	if (vp_unlink_walked(cfg, path) != 0 && errno != ENOENT)
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot remove", path);
-	vp_lock_release(&lock);
-	return rc;
+	return domain_locked(cfg, domain, del_locked, NULL, err);
 }

@@ -7,11 +7,12 @@
 
 #include "vpcore.h"
 
-/* <domaindir>/.qmailadmin-limits, else <vpopmail>/etc/vlimits.default, else
- * built-in defaults (-1 everywhere, no flags: spec 15.27).  Never chmods or
- * chowns what it reads.  0, or VA_CANNOT_READ_LIMITS when a file exists but
- * cannot be read. */
-int vp_limits_read(const vp_config *cfg, const char *domaindir, vp_limits *out, vp_error *err);
+/* <domaindir>/.qmailadmin-limits (on mysql with the `limits` table: the
+ * domain's row instead), else <vpopmail>/etc/vlimits.default, else built-in
+ * defaults (-1 everywhere, no flags: spec 15.27).  Never chmods or chowns
+ * what it reads.  0, or VA_CANNOT_READ_LIMITS when a file exists but cannot
+ * be read, or the store's error. */
+int vp_limits_read(const vp_config *cfg, const vp_domain_info *dom, vp_limits *out, vp_error *err);
 /* Parse limits text (exposed for the tests). */
 void vp_limits_parse(const char *text, size_t len, vp_limits *out);
 void vp_limits_init(vp_limits *out);

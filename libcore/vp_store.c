@@ -402,3 +402,36 @@ int vp_store_domain_drop(vp_store *s, const vp_domain_info *dom, vp_error *err)
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	return s->drv->domain_drop ? s->drv->domain_drop(s->st, dom, err) : 0;
 }
+
+/* ---- domain limits ---- */
+
+int vp_store_limits_used(vp_store *s, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	return s->drv->limits_used ? s->drv->limits_used(s->st, err) : 0;
+}
+
+int vp_store_limits_get(vp_store *s, const vp_domain_info *dom, unsigned flags, vp_limits *out,
+                        vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!s->drv->limits_get)
+		return 0;
+	return s->drv->limits_get(s->st, dom, s->in_txn ? flags : flags & ~VP_STORE_GET_LOCK, out,
+	                          err);
+}
+
+int vp_store_limits_put(vp_store *s, const vp_domain_info *dom, const vp_limits *lim,
+                        vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!s->drv->limits_put)
+		return unsupported(s, err, "keep domain limits");
+	return s->drv->limits_put(s->st, dom, lim, err);
+}
+
+int vp_store_limits_del(vp_store *s, const vp_domain_info *dom, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	return s->drv->limits_del ? s->drv->limits_del(s->st, dom, err) : 0;
+}

@@ -56,12 +56,21 @@ enum vp_store_layout {
 	VP_STORE_LAYOUT_MANY,        /* one `vpopmail` table for all domains (vpopmail's default) */
 	VP_STORE_LAYOUT_PER_DOMAIN   /* --disable-many-domains: one table per domain */
 };
+/* vpopmail's --enable-mysql-limits: domain limits in the `limits` table
+ * instead of <domaindir>/.qmailadmin-limits. */
+enum vp_store_limits {
+	VP_STORE_LIMITS_AUTO = 0,    /* the table when it exists (such a build creates it at its
+	                                first vadddomain), else the files */
+	VP_STORE_LIMITS_TABLE,       /* always the table (created, as vpopmail does, when missing) */
+	VP_STORE_LIMITS_FILES        /* never the table: .qmailadmin-limits as on cdb */
+};
 typedef struct vp_store_options {
 	const char *mysql_config;    /* vpopmail.mysql; NULL: <vpopmail_dir>/etc/vpopmail.mysql */
 	const char *mysql_socket;    /* socket path for host localhost and port 0; NULL:
 	                                Connector/C's default (MYSQL_UNIX_PORT, else compiled in) */
 	int connect_timeout;         /* seconds; 0: 5.  Also bounds each read and write */
 	enum vp_store_layout layout; /* a stated layout that contradicts the tables is refused */
+	enum vp_store_limits limits; /* where domain limits live (vp_store_limits_* below) */
 	/* vpopmail.mysql with a second line (replication): how a read that
 	 * follows a write of the same request sees it */
 	enum vp_store_raw {
@@ -94,6 +103,7 @@ typedef struct vp_store_options {
 #define VP_STORE_NEED_DIRC 0x01
 #define VP_STORE_NEED_LASTAUTH 0x02
 #define VP_STORE_NEED_ALIASES 0x04
+#define VP_STORE_NEED_LIMITS 0x08  /* the `limits` table (only when it is used) */
 
 /* A directory-hashing counter: a domain's user counter, or (dom NULL) the
  * domains counter of one owner (cdb: domains/.dir-control, mysql: the
@@ -186,6 +196,11 @@ struct vp_store_driver {
 	int (*domain_create)(void *st, const vp_domain_info *dom, vp_error *err);
 	int (*domain_drop)(void *st, const vp_domain_info *dom, vp_error *err);
 
+	int (*limits_used)(void *st, vp_error *err);
+	int (*limits_get)(void *st, const vp_domain_info *dom, unsigned flags, vp_limits *out,
+	                  vp_error *err);
+	int (*limits_put)(void *st, const vp_domain_info *dom, const vp_limits *lim, vp_error *err);
+	int (*limits_del)(void *st, const vp_domain_info *dom, vp_error *err);
 	/* the request (PHP: RSHUTDOWN) is over: its reads-after-writes state goes */
 	void (*end_request)(void *st);
 	/* 1: the last commit got no answer (it may have happened) */
@@ -326,6 +341,23 @@ int vp_store_alias_list(vp_store *s, const char *realdomain, vp_store_name_cb cb
  * the commit. */
 int vp_store_domain_create(vp_store *s, const vp_domain_info *dom, vp_error *err);
 int vp_store_domain_drop(vp_store *s, const vp_domain_info *dom, vp_error *err);
+
+/* ---- domain limits (mysql: vpopmail's --enable-mysql-limits `limits` table) ----
+ * used: 1 when this store keeps the domain limits (then .qmailadmin-limits
+ * is not read), 0 when the files do (cdb; mysql without the table), <0.
+ * get: 1 and the row (columns read by name; a column the table lacks keeps
+ * vp_limits_init's value) / 0 no row (the caller falls back to
+ * vlimits.default) / <0; VP_STORE_GET_LOCK inside a transaction locks it.
+ * put: replaces the domain's row (a value its column cannot hold is refused
+ * with VA_PARSE_ERROR naming the column; nothing is written).  del: no row
+ * is success.  Inside a transaction put needs VP_STORE_NEED_LIMITS in begin
+ * (the table is created outside it, as vpopmail creates it). */
+int vp_store_limits_used(vp_store *s, vp_error *err);
+int vp_store_limits_get(vp_store *s, const vp_domain_info *dom, unsigned flags, vp_limits *out,
+                        vp_error *err);
+int vp_store_limits_put(vp_store *s, const vp_domain_info *dom, const vp_limits *lim,
+                        vp_error *err);
+int vp_store_limits_del(vp_store *s, const vp_domain_info *dom, vp_error *err);
 
 /* ---- the mysql driver's pieces the tests reach (vp_store_mysql.c) ---- */
 typedef struct vp_mysql_conf {

@@ -46,6 +46,7 @@
 #define _GNU_SOURCE
 #endif
 #include "vp_store.h"
+#include "vp_limits.h"
 
 #include <errmsg.h>
 #include <limits.h>
@@ -275,6 +276,7 @@ enum {
 	S_LA_SET, S_LA_GET, S_LA_DEL, S_LA_DEL_DOMAIN,
 	S_AL_ADD, S_AL_DEL, S_AL_GET, S_AL_LIST, S_AL_DEL_DOMAIN,
 	S_DOM_DEL_USERS,
+	S_LIM_GET, S_LIM_GET_LOCK, S_LIM_PUT, S_LIM_DEL, /* the limits section */
 	S_GTID_WAIT,
 	S_COUNT
 };
@@ -328,6 +330,10 @@ typedef struct mstate {
 	char pending_drop[4][65]; /* per-domain tables to drop after the commit */
 	int npending;
 
+	/* the `limits` table (the limits section at the end) */
+	unsigned long lim_probed;     /* st->connects when probed; 0: not yet */
+	int have_limits;
+	colinfo lim[27];
 	/* A login's lastauth statement sent, its answer not read yet (settle). */
 	MYSQL_STMT *async;
 	MYSQL *async_conn;       /* the connection it went out on (replication: either) */
@@ -696,7 +702,7 @@ typedef struct rcol {
 #define RS(b) ((rcol){ (b), sizeof(b), NULL, 0, 0, 0 })
 #define RN(p) ((rcol){ NULL, 0, (p), 0, 0, 0 })
 
-#define MAX_PARAMS 20
+#define MAX_PARAMS 32
 
 /* Prepare (or reuse) statement id for sql; execute it with p.  Retries once
  * after a lost connection when that is safe (see the top).  On success the
@@ -1224,6 +1230,8 @@ static int ping_one(mstate *st, int fall_back, vp_error *err)
 	return connect_for(st, fall_back, err);
 }
 
+static int ensure_limits(mstate *st, vp_error *err); /* the limits section */
+
 static int m_begin(void *p, const vp_domain_info *dom, unsigned need, vp_error *err)
 {
 	mstate *st = p;
@@ -1234,7 +1242,8 @@ static int m_begin(void *p, const vp_domain_info *dom, unsigned need, vp_error *
 	if ((rc = connect_now(st, err)) != 0 ||
 	    ((need & VP_STORE_NEED_DIRC) && (rc = ensure_dirc(st, err)) != 0) ||
 	    ((need & VP_STORE_NEED_LASTAUTH) && (rc = ensure_lastauth(st, err)) != 0) ||
-	    ((need & VP_STORE_NEED_ALIASES) && (rc = ensure_aliases(st, err)) != 0))
+	    ((need & VP_STORE_NEED_ALIASES) && (rc = ensure_aliases(st, err)) != 0) ||
+	    ((need & VP_STORE_NEED_LIMITS) && (rc = ensure_limits(st, err)) != 0))
 		return rc;
 	if ((rc = query(st, "START TRANSACTION", 1, err)) != 0)
 		return rc;
@@ -2238,6 +2247,312 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 	return rc;
 }
 
+/* ==== domain limits: vpopmail's --enable-mysql-limits `limits` table ====
+ *
+ * Kept apart from the rest of the driver.  Columns are read and written by
+ * name: the SELECT and REPLACE list the columns the table has (probed once
+ * per connection), so a row is never read by position (vpopmail's own
+ * vget_limits reads three permission columns one place off) and an older
+ * table lacking a column still works (a value it cannot hold is refused).
+ * perm_maillist packs list, users << 3 and moderators << 6 as the file does;
+ * its TINYINT holds only 0..127, so moderator bits past the first are refused
+ * (vpopmail's REPLACE fails there too on a strict server). */
+
+enum {
+	LM_DOMAIN, LM_MAXPOP, LM_MAXALIAS, LM_MAXFWD, LM_MAXAUTO, LM_MAXLIST,
+	LM_DISKQUOTA, LM_MAXMSG, LM_DEFQUOTA, LM_DEFMAXMSG,
+	LM_FLAG0, /* the ten flag columns, in flag_cols' order */
+	LM_PERM0 = LM_FLAG0 + 10, /* perm_account, alias, forward, autoresponder */
+	LM_PERM_MAILLIST = LM_PERM0 + 4, LM_PERM_QUOTA, LM_PERM_DEFQUOTA,
+	LM_N
+};
+_Static_assert(LM_N == sizeof(((mstate *)0)->lim) / sizeof(colinfo), "mstate.lim size");
+static const char *const lim_cols[LM_N] = { "domain", "maxpopaccounts", "maxaliases",
+	"maxforwards", "maxautoresponders", "maxmailinglists", "diskquota", "maxmsgcount",
+	"defaultquota", "defaultmaxmsgcount", "disable_pop", "disable_imap", "disable_dialup",
+	"disable_passwordchanging", "disable_webmail", "disable_relay", "disable_smtp",
+	"disable_spamassassin", "delete_spam", "disable_maildrop", "perm_account", "perm_alias",
+	"perm_forward", "perm_autoresponder", "perm_maillist", "perm_quota", "perm_defaultquota" };
+static const unsigned long lim_flags[10] = { VP_NO_POP, VP_NO_IMAP, VP_NO_DIALUP,
+	VP_NO_PASSWD_CHNG, VP_NO_WEBMAIL, VP_NO_RELAY, VP_NO_SMTP, VP_NO_SPAMASSASSIN,
+	VP_DELETE_SPAM, VP_NO_MAILDROP };
+
+/* vpopmail 5.6's statement, verbatim (fixture queries.sql, tab included). */
+static const char sql_create_limits[] =
+	"CREATE TABLE IF NOT EXISTS limits ( domain VARCHAR(96) PRIMARY KEY,       "
+	"maxpopaccounts           INT(10) NOT NULL DEFAULT -1,       "
+	"maxaliases               INT(10) NOT NULL DEFAULT -1,       "
+	"maxforwards              INT(10) NOT NULL DEFAULT -1,       "
+	"maxautoresponders        INT(10) NOT NULL DEFAULT -1,       "
+	"maxmailinglists          INT(10) NOT NULL DEFAULT -1,       "
+	"diskquota                BIGINT UNSIGNED NOT NULL DEFAULT 0,       "
+	"maxmsgcount              BIGINT UNSIGNED NOT NULL DEFAULT 0,       "
+	"defaultquota             BIGINT UNSIGNED NOT NULL DEFAULT 0,       "
+	"defaultmaxmsgcount       BIGINT UNSIGNED NOT NULL DEFAULT 0,       "
+	"disable_pop              TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_imap             TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_dialup           TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_passwordchanging TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_webmail          TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_relay            TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_smtp             TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_spamassassin     TINYINT(1) NOT NULL DEFAULT 0,       "
+	"delete_spam              TINYINT(1) NOT NULL DEFAULT 0,       "
+	"disable_maildrop\t       TINYINT(1) NOT NULL DEFAULT 0,       "
+	"perm_account             TINYINT(2) NOT NULL DEFAULT 0,       "
+	"perm_alias               TINYINT(2) NOT NULL DEFAULT 0,       "
+	"perm_forward             TINYINT(2) NOT NULL DEFAULT 0,       "
+	"perm_autoresponder       TINYINT(2) NOT NULL DEFAULT 0,       "
+	"perm_maillist            TINYINT(4) NOT NULL DEFAULT 0,       "
+	"perm_quota               TINYINT(2) NOT NULL DEFAULT 0,       "
+	"perm_defaultquota        TINYINT(2) NOT NULL DEFAULT 0 )";
+
+/* Does the table exist, and with which columns?  Once per connection: a
+ * site that starts using the table restarts its PHP processes anyway. */
+static int limits_probe(mstate *st, vp_error *err)
+{
+	int rc = connect_now(st, err);
+	if (rc != 0 || st->lim_probed == st->connects)
+		return rc;
+	if ((rc = probe_table(st, "limits", lim_cols, st->lim, LM_N, &st->have_limits, err)) != 0)
+		return rc;
+	if (st->have_limits && !st->lim[LM_DOMAIN].present)
+		return vp_fail(err, VA_BAD_CONFIG, "table `limits` has no column domain");
+	st->lim_probed = st->connects;
+	return 0;
+}
+
+static int ensure_limits(mstate *st, vp_error *err)
+{
+	int rc = limits_probe(st, err);
+	if (rc != 0 || st->have_limits || st->opt.limits != VP_STORE_LIMITS_TABLE)
+		return rc;
+	if ((rc = create(st, sql_create_limits, err)) != 0)
+		return rc;
+	st->lim_probed = 0;
+	return limits_probe(st, err);
+}
+
+static int m_limits_used(void *p, vp_error *err)
+{
+	mstate *st = p;
+	if (st->opt.limits == VP_STORE_LIMITS_FILES)
+		return 0;
+	if (st->opt.limits == VP_STORE_LIMITS_TABLE)
+		return 1;
+	int rc = limits_probe(st, err);
+	return rc != 0 ? rc : st->have_limits;
+}
+
+/* "c1, c2, ..." of the columns the table has, from `from` on. */
+static void limits_col_list(const mstate *st, int from, char *out, size_t size, int *n)
+{
+	size_t len = 0;
+	*n = 0;
+	out[0] = '\0';
+	for (int i = from; i < LM_N; i++) {
+		if (!st->lim[i].present)
+			continue;
+		int k = snprintf(out + len, size - len, "%s%s", len ? ", " : "", lim_cols[i]);
+		if (k > 0 && (size_t)k < size - len)
+			len += (size_t)k;
+		(*n)++;
+	}
+}
+
+static long lim_max(long long v)
+{
+	return v < 0 ? -1 : v > INT_MAX ? INT_MAX : (long)v;
+}
+
+static unsigned long long lim_num(long long v)
+{
+	return v < 0 ? 0 : (unsigned long long)v;
+}
+
+static int limits_get_once(mstate *st, const vp_domain_info *dom, unsigned flags, vp_limits *out,
+                           vp_error *err)
+{
+	char cols[800], sql[1000], dname[128];
+	long long v[LM_N];
+	rcol r[LM_N];
+	int n, rc;
+	vp_limits_init(out);
+	if ((rc = limits_probe(st, err)) != 0 || !st->have_limits)
+		return rc;
+	limits_col_list(st, LM_DOMAIN, cols, sizeof cols, &n);
+	int lock = (flags & VP_STORE_GET_LOCK) && st->in_txn;
+	snprintf(sql, sizeof sql, "SELECT %s FROM limits WHERE domain = ?%s", cols,
+	         lock ? " FOR UPDATE" : "");
+	for (int i = 0, k = 0; i < LM_N; i++) {
+		if (!st->lim[i].present)
+			continue;
+		v[i] = 0;
+		r[k++] = i == LM_DOMAIN ? RS(dname) : RN(&v[i]);
+	}
+	bparam prm[1] = { PS(dom_name(dom)) };
+	MYSQL_STMT *s;
+	MYSQL_BIND b[LM_N];
+	int id = lock ? S_LIM_GET_LOCK : S_LIM_GET;
+	if ((rc = run(st, id, sql, prm, 1, RUN_IDEMPOTENT, &s, err)) != 0) {
+		if (st->last_errno == ER_NO_SUCH_TABLE) { /* dropped since the probe */
+			st->lim_probed = 0;
+			vp_error_clear(err);
+			return 0;
+		}
+		return rc;
+	}
+	if ((rc = bind_result(st, s, r, n, b, 1, err)) != 0)
+		return rc;
+	rc = fetch(st, s, r, n, err);
+	if (st->stmt[id] == s)
+		done(s);
+	if (rc != 1 || strcmp(dname, dom_name(dom)) != 0) /* the collation's idea of equal */
+		return rc < 0 ? rc : 0;
+	unsigned long long pm = 0;
+	for (int i = 1; i < LM_N; i++) {
+		if (!st->lim[i].present)
+			continue;
+		long long x = v[i];
+		switch (i) {
+		case LM_MAXPOP: out->max_popaccounts = lim_max(x); break;
+		case LM_MAXALIAS: out->max_aliases = lim_max(x); break;
+		case LM_MAXFWD: out->max_forwards = lim_max(x); break;
+		case LM_MAXAUTO: out->max_autoresponders = lim_max(x); break;
+		case LM_MAXLIST: out->max_mailinglists = lim_max(x); break;
+		case LM_DISKQUOTA: out->quota_mb = lim_num(x); break;
+		case LM_MAXMSG: out->maxmsgcount = lim_num(x); break;
+		case LM_DEFQUOTA: out->default_quota = lim_num(x); break;
+		case LM_DEFMAXMSG: out->default_maxmsgcount = lim_num(x); break;
+		case LM_PERM0: out->perm_account = (unsigned)(x & VP_PERM_ALL); break;
+		case LM_PERM0 + 1: out->perm_alias = (unsigned)(x & VP_PERM_ALL); break;
+		case LM_PERM0 + 2: out->perm_forward = (unsigned)(x & VP_PERM_ALL); break;
+		case LM_PERM0 + 3: out->perm_autoresponder = (unsigned)(x & VP_PERM_ALL); break;
+		case LM_PERM_MAILLIST: pm = (unsigned long long)x; break;
+		case LM_PERM_QUOTA: out->perm_quota = (unsigned)(x & VP_PERM_ALL); break;
+		case LM_PERM_DEFQUOTA: out->perm_defaultquota = (unsigned)(x & VP_PERM_ALL); break;
+		default: /* the flags */
+			if (x != 0)
+				out->flag_mask |= lim_flags[i - LM_FLAG0];
+		}
+	}
+	out->perm_maillist = (unsigned)(pm & VP_PERM_ALL);
+	out->perm_maillist_users = (unsigned)((pm >> 3) & VP_PERM_ALL);
+	out->perm_maillist_moderators = (unsigned)((pm >> 6) & VP_PERM_ALL);
+	out->source = VP_LIMITS_TABLE;
+	return 1;
+}
+
+/* The value of column i for lim. */
+static long long limits_value(const vp_limits *l, int i)
+{
+	switch (i) {
+	case LM_MAXPOP: return l->max_popaccounts;
+	case LM_MAXALIAS: return l->max_aliases;
+	case LM_MAXFWD: return l->max_forwards;
+	case LM_MAXAUTO: return l->max_autoresponders;
+	case LM_MAXLIST: return l->max_mailinglists;
+	case LM_DISKQUOTA: return (long long)l->quota_mb;
+	case LM_MAXMSG: return (long long)l->maxmsgcount;
+	case LM_DEFQUOTA: return (long long)l->default_quota;
+	case LM_DEFMAXMSG: return (long long)l->default_maxmsgcount;
+	case LM_PERM0: return l->perm_account;
+	case LM_PERM0 + 1: return l->perm_alias;
+	case LM_PERM0 + 2: return l->perm_forward;
+	case LM_PERM0 + 3: return l->perm_autoresponder;
+	case LM_PERM_MAILLIST:
+		return (long long)((l->perm_maillist & VP_PERM_ALL) |
+		                   (l->perm_maillist_users & VP_PERM_ALL) << 3 |
+		                   (l->perm_maillist_moderators & VP_PERM_ALL) << 6);
+	case LM_PERM_QUOTA: return l->perm_quota;
+	case LM_PERM_DEFQUOTA: return l->perm_defaultquota;
+	default: return (l->flag_mask & lim_flags[i - LM_FLAG0]) != 0;
+	}
+}
+
+static int limits_put_once(mstate *st, const vp_domain_info *dom, const vp_limits *lim,
+                           vp_error *err)
+{
+	char cols[800], sql[1200];
+	bparam prm[LM_N];
+	int n, rc;
+	vp_limits dflt;
+	if ((rc = connect_now(st, err)) != 0 ||
+	    (!st->in_txn && (rc = ensure_limits(st, err)) != 0) ||
+	    (rc = limits_probe(st, err)) != 0)
+		return rc;
+	if (!st->have_limits)
+		return vp_fail(err, VA_BAD_CONFIG, "there is no table `limits` (begin must name it "
+		                                   "in need)");
+	if ((rc = fits(&st->lim[LM_DOMAIN], "limits", "domain", dom_name(dom),
+	               VA_DOMAIN_NAME_TOO_LONG, err)) != 0)
+		return rc;
+	vp_limits_init(&dflt);
+	for (int i = 1; i < LM_N; i++) {
+		long long x = limits_value(lim, i);
+		if (!st->lim[i].present && x != limits_value(&dflt, i))
+			return vp_fail(err, VA_PARSE_ERROR, "table `limits` has no column %s for %lld",
+			               lim_cols[i], x);
+		if (i == LM_PERM_MAILLIST && x > 127)
+			return vp_fail(err, VA_PARSE_ERROR, "perm_maillist %lld (moderators %u) does not "
+			               "fit the TINYINT column of table `limits` (0..127)", x,
+			               lim->perm_maillist_moderators);
+	}
+	limits_col_list(st, LM_DOMAIN, cols, sizeof cols, &n);
+	size_t len = (size_t)snprintf(sql, sizeof sql, "REPLACE INTO limits (%s) VALUES (?", cols);
+	int k = 0;
+	prm[k++] = PS(dom_name(dom));
+	for (int i = 1; i < LM_N; i++) {
+		if (!st->lim[i].present)
+			continue;
+		prm[k++] = PI(limits_value(lim, i));
+		len += (size_t)snprintf(sql + len, sizeof sql - len, ", ?");
+	}
+	snprintf(sql + len, sizeof sql - len, ")");
+	long long w = write_rows(st, S_LIM_PUT, sql, prm, k, RUN_IDEMPOTENT, err);
+	return w < 0 ? (int)w : 0;
+}
+
+/* Columns added, dropped or moved since the probe (error 1054): probe again, once. */
+static int schema_changed(mstate *st, int rc, vp_error *err)
+{
+	if (rc >= 0 || st->last_errno != ER_BAD_FIELD_ERROR)
+		return 0;
+	st->lim_probed = 0;
+	vp_error_clear(err);
+	return 1;
+}
+
+static int m_limits_get(void *p, const vp_domain_info *dom, unsigned flags, vp_limits *out,
+                        vp_error *err)
+{
+	int rc = limits_get_once(p, dom, flags, out, err);
+	return schema_changed(p, rc, err) ? limits_get_once(p, dom, flags, out, err) : rc;
+}
+
+static int m_limits_put(void *p, const vp_domain_info *dom, const vp_limits *lim, vp_error *err)
+{
+	int rc = limits_put_once(p, dom, lim, err);
+	return schema_changed(p, rc, err) ? limits_put_once(p, dom, lim, err) : rc;
+}
+
+static int m_limits_del(void *p, const vp_domain_info *dom, vp_error *err)
+{
+	mstate *st = p;
+	int rc = limits_probe(st, err);
+	if (rc != 0 || !st->have_limits)
+		return rc;
+	bparam prm[1] = { PS(dom_name(dom)) };
+	long long w = write_rows(st, S_LIM_DEL, "DELETE FROM limits WHERE domain = ?", prm, 1,
+	                         RUN_IDEMPOTENT, err);
+	if (w < 0 && st->last_errno == ER_NO_SUCH_TABLE) {
+		st->lim_probed = 0;
+		vp_error_clear(err);
+		return 0;
+	}
+	return w < 0 ? (int)w : 0;
+}
+
 /* ---- requests ---- */
 
 static void m_end_request(void *p)
@@ -2295,6 +2610,10 @@ const vp_store_driver vp_store_mysql_driver = {
 	.alias_list = m_alias_list,
 	.domain_create = m_domain_create,
 	.domain_drop = m_domain_drop,
+	.limits_used = m_limits_used,
+	.limits_get = m_limits_get,
+	.limits_put = m_limits_put,
+	.limits_del = m_limits_del,
 	.end_request = m_end_request,
 	.commit_unknown = m_commit_unknown,
 };

@@ -13,7 +13,7 @@
  * delivers to).  "aliases" is every alias of any kind: the cap maxaliases
  * applies to.
  *
- * Disk: the sum over vpasswd of each mailbox's Maildir++ usage, read as
+ * Disk: the sum over vpasswd (mysql: the domain's rows) of each mailbox's Maildir++ usage, read as
  * vp_home_usage does: the maildirsize of a mailbox with a quota (what
  * vdelivermail enforces; trusted whatever its age), a scan of the Maildir for
  * one without (vpopmail removes its maildirsize) or when it has none.  No
@@ -38,6 +38,7 @@
 #include "vp_quota.h"
 #include "vp_store.h"
 #include "vp_user_int.h"
+#include "vp_store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -182,8 +183,9 @@ typedef struct usage_part {
 	size_t dirlen;                        /* relative to dirfd */
 	int dirfd;
 	int flags;
-	const char *const *lines;             /* a chunk's complete lines */
+	const char *const *lines;             /* a chunk's complete lines, or (quotas set) homes */
 	const size_t *lens;
+	const char *const *quotas;            /* store rows: the quota of each home */
 	size_t start, n, stride;
 	unsigned long long bytes, messages, allocated;
 	unsigned long unlimited, scanned;
@@ -225,7 +227,9 @@ static void *usage_worker(void *arg)
 	usage_part *p = arg;
 	char home[VP_MAX_PW_DIR + 256], quota[VP_MAX_PW_QUOTA + 64];
 	for (size_t i = p->start; i < p->n; i += p->stride)
-		if (home_and_quota(p->lines[i], p->lens[i], home, sizeof home, quota, sizeof quota) == 0)
+		if (p->quotas)
+			usage_entry(p, p->lines[i], p->quotas[i]);
+		else if (home_and_quota(p->lines[i], p->lens[i], home, sizeof home, quota, sizeof quota) == 0)
 			usage_entry(p, home, quota);
 	return NULL;
 }
@@ -233,7 +237,8 @@ static void *usage_worker(void *arg)
 /* One chunk's lines over up to `threads` threads (the Maildirs are many
  * small independent reads: the wait for each one overlaps), summed into out. */
 static void usage_lines(vp_domain_usage *out, const vp_domain_info *dom, int dirfd, int flags,
-                        const char *const *lines, const size_t *lens, size_t n, size_t threads)
+                        const char *const *lines, const size_t *lens, const char *const *quotas,
+                        size_t n, size_t threads)
 {
 	usage_part parts[USAGE_MAX_THREADS];
 	pthread_t tid[USAGE_MAX_THREADS];
@@ -241,8 +246,8 @@ static void usage_lines(vp_domain_usage *out, const vp_domain_info *dom, int dir
 	if (threads > n / 32 + 1)
 		threads = n / 32 + 1; /* a thread is not worth it for a few mailboxes */
 	for (size_t t = 0; t < threads; t++)
-		parts[t] = (usage_part){ dom->dir, strlen(dom->dir), dirfd, flags, lines, lens, t, n, threads,
-		                         0, 0, 0, 0, 0 };
+		parts[t] = (usage_part){ dom->dir, strlen(dom->dir), dirfd, flags, lines, lens, quotas, t, n,
+		                         threads, 0, 0, 0, 0, 0 };
 	for (size_t t = 1; t < threads; t++)
 		started[t] = pthread_create(&tid[t], NULL, usage_worker, &parts[t]) == 0;
 	usage_worker(&parts[0]);
@@ -259,6 +264,18 @@ static void usage_lines(vp_domain_usage *out, const vp_domain_info *dom, int dir
 		out->unlimited += parts[t].unlimited;
 		out->scanned += parts[t].scanned;
 	}
+}
+
+static int usage_dirfd(const vp_domain_info *dom, int flags)
+{
+	return (flags & VP_USAGE_NO_DISK) ? -1 : open(dom->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static size_t usage_threads(int flags)
+{
+	long cpus = (flags & VP_USAGE_NO_DISK) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)cpus : 1;
+	return threads > USAGE_MAX_THREADS ? USAGE_MAX_THREADS : threads;
 }
 
 /* Stream <dir>/vpasswd through a fixed buffer, a chunk of lines at a time. */
@@ -282,11 +299,8 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 		close(fd);
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
-	int dirfd = (flags & VP_USAGE_NO_DISK) ? -1 : open(dom->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	long cpus = (flags & VP_USAGE_NO_DISK) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = cpus > 1 ? (size_t)cpus : 1;
-	if (threads > USAGE_MAX_THREADS)
-		threads = USAGE_MAX_THREADS;
+	int dirfd = usage_dirfd(dom, flags);
+	size_t threads = usage_threads(flags);
 	size_t have = 0;
 	int skipping = 0, rc = 0;
 	for (;;) {
@@ -313,7 +327,7 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 			if (!nl)
 				break;
 		}
-		usage_lines(out, dom, dirfd, flags, lines, lens, n, threads);
+		usage_lines(out, dom, dirfd, flags, lines, lens, NULL, n, threads);
 		memmove(buf, buf + pos, have - pos);
 		have -= pos;
 		if (r == 0)
@@ -333,65 +347,62 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 	return rc;
 }
 
-/* mysql: the rows, a page at a time, as the lines usage_lines reads
- * ("name:x:0:0:x:home:quota"); the store has no vpasswd to stream. */
-#define USAGE_PAGE 1024
-typedef struct {
-	char *buf;
-	size_t used;
-	const char **lines;
-	size_t *lens;
-	size_t n;
-	int full;
-} usage_page;
+/* The mysql backend: the rows' homes and quotas, a batch at a time (copied:
+ * the listing's pointers last one callback). */
+#define USAGE_BATCH 2048
+typedef struct usage_rows {
+	vp_domain_usage *out;
+	const vp_domain_info *dom;
+	int dirfd, flags;
+	size_t threads, n;
+	char (*home)[VP_MAX_PW_DIR + 256];   /* as vp_user_entry */
+	char (*quota)[VP_MAX_PW_QUOTA + 64];
+	const char *homes[USAGE_BATCH], *quotas[USAGE_BATCH];
+} usage_rows;
+
+static void usage_rows_flush(usage_rows *u)
+{
+	usage_lines(u->out, u->dom, u->dirfd, u->flags, u->homes, NULL, u->quotas, u->n, u->threads);
+	u->n = 0;
+}
 
 static int usage_row(void *ctx, const vp_user_entry *e)
 {
-	usage_page *pg = ctx;
-	size_t room = USAGE_CHUNK - pg->used;
-	int w = snprintf(pg->buf + pg->used, room, "%s:x:0:0:x:%s:%s", e->name, e->dir, e->quota);
-	if (w < 0 || (size_t)w >= room) { /* the rest of the page next time */
-		pg->full = 1;
-		return 1;
-	}
-	pg->lines[pg->n] = pg->buf + pg->used;
-	pg->lens[pg->n++] = (size_t)w;
-	pg->used += (size_t)w + 1;
+	usage_rows *u = ctx;
+	snprintf(u->home[u->n], sizeof u->home[0], "%s", e->dir);
+	snprintf(u->quota[u->n], sizeof u->quota[0], "%s", e->quota);
+	u->homes[u->n] = u->home[u->n];
+	u->quotas[u->n] = u->quota[u->n];
+	if (++u->n == USAGE_BATCH)
+		usage_rows_flush(u);
 	return 0;
 }
 
-static int usage_store(const vp_config *cfg, const vp_domain_info *dom, int flags,
-                       vp_domain_usage *out, vp_error *err)
+static int usage_store(vp_store *s, const vp_domain_info *dom, int flags, vp_domain_usage *out,
+                       vp_error *err)
 {
-	usage_page pg = { malloc(USAGE_CHUNK), 0, malloc(USAGE_PAGE * sizeof(char *)),
-	                  malloc(USAGE_PAGE * sizeof(size_t)), 0, 0 };
-	int rc = 0;
-	if (!pg.buf || !pg.lines || !pg.lens) {
-		rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
-		goto done;
+	usage_rows *u = calloc(1, sizeof *u);
+	if (!u || !(u->home = calloc(USAGE_BATCH, sizeof u->home[0])) ||
+	    !(u->quota = calloc(USAGE_BATCH, sizeof u->quota[0]))) {
+		if (u)
+			free(u->home);
+		free(u);
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
-	int dirfd = (flags & VP_USAGE_NO_DISK) ? -1 : open(dom->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	long cpus = (flags & VP_USAGE_NO_DISK) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
-	size_t threads = cpus > 1 ? (size_t)(cpus < USAGE_MAX_THREADS ? cpus : USAGE_MAX_THREADS) : 1;
-	for (unsigned long off = 0;;) {
-		pg.used = pg.n = 0;
-		pg.full = 0;
-		if ((rc = vp_store_user_list(vp_cfg_store(cfg), dom, off, USAGE_PAGE, usage_row, &pg, err)) != 0)
-			break;
-		usage_lines(out, dom, dirfd, flags, pg.lines, pg.lens, pg.n, threads);
-		off += pg.n;
-		if (pg.n == 0 || (!pg.full && pg.n < USAGE_PAGE))
-			break;
-	}
-	if (dirfd >= 0)
-		close(dirfd);
-done:
-	if (pg.buf)
-		explicit_bzero(pg.buf, USAGE_CHUNK);
-	free(pg.buf);
-	free(pg.lines);
-	free(pg.lens);
-	return rc;
+	u->out = out;
+	u->dom = dom;
+	u->flags = flags;
+	u->dirfd = usage_dirfd(dom, flags);
+	u->threads = usage_threads(flags);
+	int rc = vp_store_user_list(s, dom, 0, 0, usage_row, u, err);
+	if (rc == 0 && u->n)
+		usage_rows_flush(u);
+	if (u->dirfd >= 0)
+		close(u->dirfd);
+	free(u->home);
+	free(u->quota);
+	free(u);
+	return rc < 0 ? rc : 0;
 }
 
 int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
@@ -413,7 +424,7 @@ int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
 	if ((rc = vp_user_resolve_domain(cfg, domain, &dom, err)) != 0)
 		return rc;
 	snprintf(out->domain, sizeof out->domain, "%s", dom.realdomain);
-	if ((rc = vp_limits_read(cfg, dom.dir, &out->limits, err)) != 0)
+	if ((rc = vp_limits_read(cfg, &dom, &out->limits, err)) != 0)
 		return rc;
 	if ((rc = vp_count_users(cfg, dom.realdomain, &out->mailboxes, err)) != 0)
 		return rc;
@@ -424,9 +435,8 @@ int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
 	out->blackholes = ac.blackholes;
 	out->autoresponders = ac.autoresponders;
 	out->mailinglists = ac.mailinglists;
-	if (vp_cfg_store(cfg))
-		return usage_store(cfg, &dom, flags, out, err);
-	return usage_vpasswd(&dom, flags, out, err);
+	vp_store *s = vp_cfg_store(cfg);
+	return s ? usage_store(s, &dom, flags, out, err) : usage_vpasswd(&dom, flags, out, err);
 }
 
 /* ---- enforcement ---- */
@@ -507,7 +517,7 @@ int vp_limits_enforce_user_quota(const vp_config *cfg, const vp_domain_info *dom
 	int rc;
 	if (!cfg->enforce_limits)
 		return 0;
-	if ((rc = vp_limits_read(cfg, dom->dir, &lim, err)) != 0)
+	if ((rc = vp_limits_read(cfg, dom, &lim, err)) != 0)
 		return rc;
 	return vp_limits_enforce_quota(cfg, &lim, quota, size, 0, err);
 }
@@ -521,7 +531,7 @@ int vp_limits_enforce_alias(const vp_config *cfg, const vp_domain_info *dom, con
 	int rc;
 	if (!cfg->enforce_limits)
 		return 0;
-	if ((rc = vp_limits_read(cfg, dom->dir, &lim, err)) != 0)
+	if ((rc = vp_limits_read(cfg, dom, &lim, err)) != 0)
 		return rc;
 	/* What the alias counts as before and after the new line: an empty file
 	 * is no alias at all (valias does not list it). */

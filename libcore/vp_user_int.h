@@ -26,5 +26,13 @@ int vp_user_is_catchall(const vp_config *cfg, const vp_domain_info *dom, const c
 /* The hash bucket between the domain dir and the user name in home: 1 and out, or 0. */
 int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char *uname, char *out,
                         size_t size);
+/* vp_set_password, and with checked (the stored hash oldpw was verified
+ * against): under the domain's lock (mysql: in the transaction, the row
+ * locked) a record whose hash is no longer `checked` is written only if
+ * oldpw matches its hash too, else VA_WRONG_PASSWORD: check and write are
+ * one step (vp_change_password). */
+int vp_user_set_password_checked(const vp_config *cfg, const char *user, const char *domain,
+                                 const char *password, const char *checked, const char *oldpw,
+                                 vp_error *err);
 
 #endif

@@ -335,17 +335,19 @@ static int fail_change(vp_error *err, const vp_vpw_change *c, size_t *failed, in
 }
 
 static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
-                 size_t n, size_t *failed, int dirsync, vp_error *err);
+                 size_t n, size_t *failed, int dirsync, vp_atomic *const *also, size_t nalso,
+                 vp_error *err);
 
 static int update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
-                  const char *name, const char *line, size_t linelen, int dirsync, vp_error *err)
+                  const char *name, const char *line, size_t linelen, int dirsync,
+                  vp_atomic *const *also, size_t nalso, vp_error *err)
 {
 	if (op == VP_VPW_REBUILD)
-		return merge(cfg, dom, NULL, 0, NULL, dirsync, err);
+		return merge(cfg, dom, NULL, 0, NULL, dirsync, also, nalso, err);
 	if (!name || !name[0])
 		return vp_fail(err, VA_ILLEGAL_USERNAME, NULL);
 	vp_vpw_change c = { name, op, line, linelen, 0 };
-	int rc = merge(cfg, dom, &c, 1, NULL, dirsync, err);
+	int rc = merge(cfg, dom, &c, 1, NULL, dirsync, also, nalso, err);
 	/* The single calls keep their historical messages (no name). */
 	if (rc == VA_USERNAME_EXISTS || rc == VA_USER_DOES_NOT_EXIST)
 		vp_fail(err, rc, NULL);
@@ -355,23 +357,25 @@ static int update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_o
 int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                   const char *name, const char *line, size_t linelen, vp_error *err)
 {
-	return update(cfg, dom, op, name, line, linelen, 1, err);
+	return update(cfg, dom, op, name, line, linelen, 1, NULL, 0, err);
 }
 
 int vp_vpw_update_deferred(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
-                           const char *name, const char *line, size_t linelen, vp_error *err)
+                           const char *name, const char *line, size_t linelen,
+                           vp_atomic *const *also, size_t nalso, vp_error *err)
 {
-	return update(cfg, dom, op, name, line, linelen, 0, err);
+	return update(cfg, dom, op, name, line, linelen, 0, also, nalso, err);
 }
 
 int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
                  size_t n, size_t *failed, vp_error *err)
 {
-	return merge(cfg, dom, ch, n, failed, 1, err);
+	return merge(cfg, dom, ch, n, failed, 1, NULL, 0, err);
 }
 
 static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
-                 size_t n, size_t *failed, int dirsync, vp_error *err)
+                 size_t n, size_t *failed, int dirsync, vp_atomic *const *also, size_t nalso,
+                 vp_error *err)
 {
 	char txtpath[4096], cdbpath[4096];
 	int rc = 0, cdb_started = 0, txt_open = 0, cdb_open = 0, dfd = -1;
@@ -544,23 +548,41 @@ static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", txtpath);
 		goto out;
 	}
+	if (write_text)
+		vp_writeback_start(j->txt.fd); /* under way while the cdb is built */
 	cdb_started = 0;
 	if (cdb_make_finish(&j->cm) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot write", cdbpath);
 		goto out;
 	}
-	/* Both files complete and durable before either is renamed: after the
-	 * vpasswd rename only the cdb rename can still fail. */
 	if ((cfg->chown_files && fchown(j->cdbf.fd, dom->uid, dom->gid) != 0) ||
-	    fsync(j->cdbf.fd) != 0) {
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot finish", cdbpath);
+	    (write_text && cfg->chown_files && fchown(j->txt.fd, dom->uid, dom->gid) != 0)) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot chown", cdbpath);
 		goto out;
 	}
-	if (write_text && ((cfg->chown_files && fchown(j->txt.fd, dom->uid, dom->gid) != 0) ||
-	                   fsync(j->txt.fd) != 0)) {
-		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot finish", txtpath);
+	/* Both files complete and durable before either is renamed: after the
+	 * vpasswd rename only the cdb rename can still fail.  Their fsyncs, and
+	 * those of the caller's staged files (also), run at once: one journal
+	 * commit and one cache flush for all instead of one each. */
+	int fds[2 + VP_VPW_ALSO_MAX];
+	const char *names[2 + VP_VPW_ALSO_MAX];
+	size_t nf = 0, bad = 0;
+	fds[nf] = j->cdbf.fd;
+	names[nf++] = cdbpath;
+	if (write_text) {
+		fds[nf] = j->txt.fd;
+		names[nf++] = txtpath;
+	}
+	for (size_t i = 0; i < nalso && i < VP_VPW_ALSO_MAX; i++) {
+		fds[nf] = also[i]->fd;
+		names[nf++] = also[i]->path;
+	}
+	if (vp_fsync_all(fds, nf, &bad) != 0) {
+		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot fsync", names[bad]);
 		goto out;
 	}
+	for (size_t i = 0; i < nalso && i < VP_VPW_ALSO_MAX; i++)
+		also[i]->synced = 1;
 	/* The two renames cannot be one: a writer killed between them would
 	 * leave a new vpasswd beside the old vpasswd.cdb, which lookups would
 	 * believe.  So the old cdb goes first: a crash now leaves no cdb, which

@@ -274,6 +274,7 @@ typedef struct vp_atomic {
 	char tmp[4096];
 	char buf[8192];      /* write buffer */
 	size_t buflen;
+	int synced;          /* staged and fsynced already (vp_fsync_all): commit skips it */
 } vp_atomic;
 int vp_atomic_open(const vp_config *cfg, vp_atomic *a, const char *path, mode_t mode,
                    vp_error *err);
@@ -284,6 +285,19 @@ int vp_atomic_flush(vp_atomic *a);                  /* before handing a->fd to c
 /* owner: chown when cfg->chown_files and uid != (uid_t)-1. */
 int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err);
 void vp_atomic_abort(vp_atomic *a);
+/* Commit in two steps, so that several files share one journal commit:
+ * stage writes the data out (chowned) and starts its writeback, no fsync;
+ * commit_staged fsyncs, closes and renames (the directory fsync is the
+ * caller's, vp_fsync_dir).  A file is durable only after commit_staged;
+ * abort discards a staged one. */
+int vp_atomic_stage(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err);
+int vp_atomic_commit_staged(vp_atomic *a, vp_error *err);
+void vp_writeback_start(int fd);  /* sync_file_range(SYNC_FILE_RANGE_WRITE), no wait */
+/* fsync of n files at once, from up to n threads: concurrent fsyncs share
+ * the journal commit and the device cache flush that sequential ones pay
+ * each.  0 when every one succeeded, else -1 with errno of the first failure
+ * (*failed: its index). */
+int vp_fsync_all(const int *fds, size_t n, size_t *failed);
 /* Whole small file into malloc'd NUL-terminated buffer; 0 ok, -1 ENOENT, <-1 VA code. */
 int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err);
 int vp_read_file_at(int dirfd, const char *path, char **data, size_t *len, size_t max,
@@ -316,10 +330,8 @@ int vp_unlink_walked(const vp_config *cfg, const char *path);
 /* A VA_BAD_DIR from vp_dir_open & co. re-coded as code (the detail kept); any
  * other rc (VA_UNSAFE_PATH above all) is returned as it is. */
 int vp_dir_fail_as(vp_error *err, int rc, int code);
-/* As vp_write_file_atomic without the directory fsync: the caller renames
- * more files into that directory and calls vp_fsync_dir once for all. */
-int vp_write_file_deferred(const vp_config *cfg, const char *path, const char *data, size_t len,
-                           mode_t mode, uid_t uid, gid_t gid, int chown_it, vp_error *err);
+/* A caller renaming several files into one directory (vp_atomic_stage /
+ * commit_staged) makes them durable with one fsync of it. */
 int vp_fsync_dir(const char *dir);  /* 0 / -1 */
 /* Recursively remove path, which must lie strictly inside `inside` (no symlink is followed). */
 int vp_remove_tree(const char *inside, const char *path, vp_error *err);
@@ -345,9 +357,10 @@ void vp_dirc_inc(vp_dir_control *dc);  /* advance for one new entry */
 int vp_dirc_next(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
                  char *bucket_out, size_t size, vp_error *err);
 int vp_dirc_dec(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_error *err);
-/* vp_dirc_dec leaving the directory fsync to the caller (vp_fsync_dir). */
-int vp_dirc_dec_deferred(const vp_config *cfg, const char *path, uid_t uid, gid_t gid,
-                         vp_error *err);
+/* vp_dirc_dec staged (vp_atomic_stage): 1 and a to commit_staged or abort,
+ * 0 when there is no counter (nothing to write), or a VA code. */
+int vp_dirc_dec_stage(const vp_config *cfg, const char *path, uid_t uid, gid_t gid, vp_atomic *a,
+                      vp_error *err);
 
 /* ---- qmail files (vp_qmail.c) ---- */
 typedef struct vp_domain_info {
@@ -719,7 +732,8 @@ void vp_autoresponder_free(vp_autoresponder *a);
 enum vp_limits_source {
 	VP_LIMITS_BUILTIN = 0,  /* neither file: -1 everywhere, no flags (spec 15.27) */
 	VP_LIMITS_DOMAIN = 1,   /* <domaindir>/.qmailadmin-limits */
-	VP_LIMITS_DEFAULT = 2   /* <vpopmail>/etc/vlimits.default */
+	VP_LIMITS_DEFAULT = 2,  /* <vpopmail>/etc/vlimits.default */
+	VP_LIMITS_TABLE = 3     /* the mysql backend's `limits` table (vp_store.h) */
 };
 /* qmailadmin's permissions for admins other than postmaster: a set bit denies. */
 #define VP_PERM_DENY_CREATE 1
