@@ -72,6 +72,11 @@ PHP_INI_BEGIN()
 	                  mysql_connect_timeout, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.mysql_layout", "auto", PHP_INI_SYSTEM, OnUpdateStringUnempty,
 	                  mysql_layout, zend_vpopmail_globals, vpopmail_globals)
+	/* Site properties (vpopmail's --enable-valias, --enable-sql-logging): mysql only. */
+	STD_PHP_INI_BOOLEAN("vpopmail.valias", "0", PHP_INI_SYSTEM, OnUpdateBool, valias,
+	                    zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_BOOLEAN("vpopmail.sql_logging", "0", PHP_INI_SYSTEM, OnUpdateBool, sql_logging,
+	                    zend_vpopmail_globals, vpopmail_globals)
 PHP_INI_END()
 
 /* A numeric id, a name looked up with the reentrant getpw*_r calls, or the default. */
@@ -232,6 +237,8 @@ static bool load_config(vp_config *cfg, vp_error *err)
 				return false;
 		}
 		cfg->store = VPOPMAIL_G(store);
+		cfg->valias = VPOPMAIL_G(valias);
+		cfg->sql_logging = VPOPMAIL_G(sql_logging);
 	} else if (strcmp(VPOPMAIL_G(backend), "cdb") != 0) {
 		vp_fail(err, VA_BAD_CONFIG, "vpopmail.backend: expected cdb or mysql");
 		return false;
@@ -693,7 +700,8 @@ PHP_FUNCTION(vpopmail_auth_user)
 		RETURN_FALSE;
 	}
 	/* Only needed (and only looked up) when the login is recorded. */
-	const char *ip = remote_ip ? ZSTR_VAL(remote_ip) : (cfg.auth_logging ? server_remote_addr() : NULL);
+	const char *ip = remote_ip ? ZSTR_VAL(remote_ip)
+	               : (cfg.auth_logging || cfg.sql_logging ? server_remote_addr() : NULL);
 	int rc = vp_auth_user_ex(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password), svc, ip,
 	                         NULL, &err);
 	if (rc == 0)
@@ -2041,6 +2049,9 @@ static void info_store(const vp_config *cfg)
 	php_info_print_table_row(2, "MySQL connection works", buf);
 	snprintf(buf, sizeof buf, "%lu", in.connects);
 	php_info_print_table_row(2, "MySQL connects by this process", buf);
+	php_info_print_table_row(2, "Aliases", cfg->valias ? "table valias (vpopmail.valias)"
+	                                                   : ".qmail-<alias> files");
+	php_info_print_table_row(2, "Logins logged in table vlog", cfg->sql_logging ? "yes" : "no");
 }
 
 static PHP_MINFO_FUNCTION(vpopmail)
