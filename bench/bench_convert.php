@@ -8,7 +8,7 @@
  *
  * Per size: seconds and ms per user of the first cdb -> mysql run, of a
  * second one (nothing to change), and of mysql -> cdb, with the child's
- * peak memory.
+ * peak RSS (MB).
  */
 $o = getopt('', ['sizes:', 'so:', 'child:', 'tmp:']);
 $sizes = array_map('intval', explode(',', $o['sizes'] ?? '1000,10000,50000'));
@@ -31,12 +31,12 @@ if (isset($o['child'])) {
 		$r = vpopmail_convert($a, $b, $d);
 		$t[] = [(hrtime(true) - $s) / 1e9, $r[$d]['users'] ?? -1];
 	}
-	printf("%d %.2f %.2f %.2f %d %d\n", $n, $t[0][0], $t[1][0], $t[2][0], $t[0][1], memory_get_peak_usage(true) >> 20);
+	printf("%d %.2f %.2f %.2f %d %d\n", $n, $t[0][0], $t[1][0], $t[2][0], $t[0][1], (int)(getrusage()["ru_maxrss"] / 1024));
 	exit(0);
 }
 $script = escapeshellarg(__DIR__ . '/../scripts/mariadb.sh');
 $so = $o['so'] ?? __DIR__ . '/../modules/vpopmail.so';
-printf("vpopmail_convert, one domain; seconds (ms per user)\n%9s %16s %16s %16s %8s\n", 'users', 'cdb->mysql', 'again', 'mysql->cdb', 'PHP MB');
+printf("vpopmail_convert, one domain; seconds (ms per user)\n%9s %16s %16s %16s %8s\n", "users", "cdb->mysql", "again", "mysql->cdb", "RSS MB");
 foreach ($sizes as $n) {
 	exec('rm -rf ' . escapeshellarg($tmp));
 	foreach (['vpopmail', 'qmail/users', 'qmail/control'] as $d) {
