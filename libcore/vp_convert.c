@@ -593,10 +593,17 @@ static int aliases_to_cdb(conv *c, const vp_domain_info *dom, const alias_rows *
 		}
 		if (rc == 0 && (!row_name_ok(a) || alias_file(a, fname, sizeof fname) != 0))
 			rc = vp_fail(err, VA_INVALID_ALIAS_NAME, "valias row %s@%s", a, dom->realdomain);
-		if (rc == 0 && in_sorted(&old->robots, a))
-			rc = vp_fail(err, VA_COULD_NOT_OPEN_DOT_QMAIL, "%s of %s is a mailing list or "
-			             "autoresponder file; not replaced", fname, dom->realdomain);
-		char *text = rc == 0 ? malloc(len + 1) : NULL;
+		/* a symlink (an ezmlm list) is the list's own: never replaced */
+		struct stat st;
+		int link = rc == 0 && fstatat(dfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		           S_ISLNK(st.st_mode);
+		char *text = rc == 0 && !link ? malloc(len + 1) : NULL;
+		if (link) {
+			n->aliases++;
+			n->alias_lines += j - i;
+			i = j;
+			continue;
+		}
 		if (rc == 0 && !text)
 			rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 		if (rc == 0) {
@@ -621,7 +628,9 @@ static int aliases_to_cdb(conv *c, const vp_domain_info *dom, const alias_rows *
 		int found = 0;
 		for (size_t k = 0; k < rows->alias.n && !found; k++)
 			found = strcmp(rows->alias.v[k], old->names.v[i]) == 0;
+		struct stat st;
 		if (!found && alias_file(old->names.v[i], fname, sizeof fname) == 0 &&
+		    fstatat(dfd, fname, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
 		    unlinkat(dfd, fname, 0) != 0 && errno != ENOENT)
 			rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "unlink", fname);
 	}
