@@ -1794,6 +1794,10 @@ static int m_valias_get(void *p, const char *domain, const char *alias, unsigned
 {
 	mstate *st = p;
 	int rc = valias_probe(st, err);
+	if (rc == 0 && !st->have_valias) {
+		st->va_probed = 0; /* another host may have made it since */
+		rc = valias_probe(st, err);
+	}
 	if (rc != 0 || !st->have_valias)
 		return rc;
 	int lock = (flags & VP_STORE_VALIAS_LOCK) && st->in_txn;
