@@ -73,6 +73,12 @@ PHP_INI_BEGIN()
 	                  mysql_connect_timeout, zend_vpopmail_globals, vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.mysql_layout", "auto", PHP_INI_SYSTEM, OnUpdateStringUnempty,
 	                  mysql_layout, zend_vpopmail_globals, vpopmail_globals)
+	/* replication (vpopmail.mysql line 2): how a request reads its own writes */
+	STD_PHP_INI_ENTRY("vpopmail.mysql_read_after_write", "primary", PHP_INI_SYSTEM,
+	                  OnUpdateStringUnempty, mysql_read_after_write, zend_vpopmail_globals,
+	                  vpopmail_globals)
+	STD_PHP_INI_ENTRY("vpopmail.mysql_gtid_wait_ms", "1000", PHP_INI_SYSTEM, OnUpdateLong,
+	                  mysql_gtid_wait_ms, zend_vpopmail_globals, vpopmail_globals)
 	/* Site properties (vpopmail's --enable-valias, --enable-sql-logging): mysql only. */
 	STD_PHP_INI_BOOLEAN("vpopmail.valias", "0", PHP_INI_SYSTEM, OnUpdateBool, valias,
 	                    zend_vpopmail_globals, vpopmail_globals)
@@ -176,6 +182,14 @@ static bool ensure_store(const vp_config *cfg, vp_error *err)
 			        "or disable-many-domains");
 			return false;
 		}
+		const char *raw = VPOPMAIL_G(mysql_read_after_write);
+		if (strcmp(raw, "gtid") == 0)
+			opt.read_after_write = VP_STORE_RAW_GTID;
+		else if (strcmp(raw, "primary") != 0) {
+			vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_read_after_write: expected primary or gtid");
+			return false;
+		}
+		opt.gtid_wait_ms = (int)MIN(MAX(VPOPMAIL_G(mysql_gtid_wait_ms), 1), 60000);
 		VPOPMAIL_G(store_cfg) = *cfg;
 		if (vp_store_open(&vp_store_mysql_driver, &VPOPMAIL_G(store_cfg), &opt,
 		                  &VPOPMAIL_G(store), err) != 0)
@@ -2070,6 +2084,8 @@ static PHP_RSHUTDOWN_FUNCTION(vpopmail)
 		vp_error ignored;
 		vp_store_rollback(VPOPMAIL_G(store), &ignored);
 	}
+	/* the next request may read from the replica again */
+	vp_store_end_request(VPOPMAIL_G(store));
 	return SUCCESS;
 }
 
@@ -2100,7 +2116,19 @@ static void info_store(const vp_config *cfg)
 	vp_store_info in;
 	vp_store_info_get(s, &in);
 	php_info_print_table_row(2, "Backend", "mysql");
-	php_info_print_table_row(2, "MySQL server", in.server[0] ? in.server : "(vpopmail.mysql unreadable)");
+	if (in.write_server[0]) {
+		static const char *const up[] = { "not connected yet", "down (its last connect failed)",
+		                                  "connected" };
+		snprintf(buf, sizeof buf, "%s: %s", in.server, up[in.read_up + 1]);
+		php_info_print_table_row(2, "MySQL server for reads (vpopmail.mysql line 1)", buf);
+		snprintf(buf, sizeof buf, "%s: %s", in.write_server, up[in.write_up + 1]);
+		php_info_print_table_row(2, "MySQL server for updates (line 2)", buf);
+		php_info_print_table_row(2, "Reads after a write",
+		                         strcmp(VPOPMAIL_G(mysql_read_after_write), "gtid") == 0
+		                         ? "from the replica once it has the write's GTID (vpopmail.mysql_read_after_write)"
+		                         : "from the primary until the request ends (vpopmail.mysql_read_after_write)");
+	} else
+		php_info_print_table_row(2, "MySQL server", in.server[0] ? in.server : "(vpopmail.mysql unreadable)");
 	php_info_print_table_row(2, "MySQL database", in.database);
 	php_info_print_table_row(2, "Schema variant",
 	                         in.layout == VP_STORE_LAYOUT_MANY ? "many-domains (one vpopmail table)"

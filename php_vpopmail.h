@@ -31,6 +31,8 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	char *mysql_socket;           /* vpopmail.mysql_socket: "" = Connector/C's default */
 	zend_long mysql_connect_timeout; /* vpopmail.mysql_connect_timeout, seconds */
 	char *mysql_layout;           /* vpopmail.mysql_layout: auto, many-domains, disable-many-domains */
+	char *mysql_read_after_write; /* vpopmail.mysql_read_after_write: primary or gtid */
+	zend_long mysql_gtid_wait_ms; /* vpopmail.mysql_gtid_wait_ms */
 	bool valias;                  /* vpopmail.valias: mysql aliases in table valias (--enable-valias) */
 	bool sql_logging;             /* vpopmail.sql_logging: auth calls logged in vlog (--enable-sql-logging) */
 	struct vp_store *store;       /* mysql: this thread's handle, opened on first use, kept */

@@ -148,19 +148,26 @@ static void lastauth_at(const vp_config *cfg, const vp_domain_info *dom, int dfd
 		unlinkat(dfd, tmp, 0);
 }
 
-/* <home>/lastauth = the client address (canonical text, "0.0.0.0" for none
- * or anything that is not an IP literal); dfd: the home, reached safely. */
+/* The client address as lastauth keeps it, file or row: canonical text,
+ * "0.0.0.0" for none or anything that is not an IP literal. */
+static void lastauth_ip(const char *remote_ip, char text[INET6_ADDRSTRLEN + 1])
+{
+	unsigned char addr[sizeof(struct in6_addr)];
+	strcpy(text, "0.0.0.0");
+	if (remote_ip && strlen(remote_ip) < INET6_ADDRSTRLEN + 1) {
+		if (inet_pton(AF_INET, remote_ip, addr) == 1)
+			inet_ntop(AF_INET, addr, text, INET6_ADDRSTRLEN + 1);
+		else if (inet_pton(AF_INET6, remote_ip, addr) == 1)
+			inet_ntop(AF_INET6, addr, text, INET6_ADDRSTRLEN + 1);
+	}
+}
+
+/* <home>/lastauth = the client address; dfd: the home, reached safely. */
 static void write_lastauth(const vp_config *cfg, const vp_domain_info *dom, int dfd,
                            const char *remote_ip)
 {
-	char text[INET6_ADDRSTRLEN + 1] = "0.0.0.0";
-	unsigned char addr[sizeof(struct in6_addr)];
-	if (remote_ip && strlen(remote_ip) < sizeof text) {
-		if (inet_pton(AF_INET, remote_ip, addr) == 1)
-			inet_ntop(AF_INET, addr, text, sizeof text);
-		else if (inet_pton(AF_INET6, remote_ip, addr) == 1)
-			inet_ntop(AF_INET6, addr, text, sizeof text);
-	}
+	char text[INET6_ADDRSTRLEN + 1];
+	lastauth_ip(remote_ip, text);
 	lastauth_at(cfg, dom, dfd, text);
 }
 
@@ -254,9 +261,20 @@ static int auth_common(const vp_config *cfg, const char *user, const char *domai
 	}
 	vp_store *st = vp_cfg_store(cfg);
 	if (logging && st) {
-		/* mysql: the lastauth row (one statement), best effort as the file */
+		/* mysql: a row any tool may have written; a home outside the domain
+		 * is refused as the cdb side refuses it (lastauth_home), although
+		 * nothing is written there.  Then the lastauth row (one statement,
+		 * not waited for), best effort as the file, the address in the
+		 * file's form (a raw "unix:/run/php.sock" or "2001:DB8:0::1" went
+		 * into the row as given). */
+		if (e.dir[0] && (rc = vp_home_check(&dom, e.dir, err)) != 0) {
+			explicit_bzero(&e, sizeof e);
+			return rc;
+		}
 		vp_error ignored;
-		vp_store_lastauth_set(st, &dom, &e, remote_ip, (long long)time(NULL), &ignored);
+		char ip[INET6_ADDRSTRLEN + 1];
+		lastauth_ip(remote_ip, ip);
+		vp_store_lastauth_set(st, &dom, &e, ip, (long long)time(NULL), &ignored);
 	} else if (logging) {
 		int hfd = lastauth_home(cfg, &dom, e.dir, err);
 		if (hfd == VA_UNSAFE_PATH) {

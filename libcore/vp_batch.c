@@ -898,8 +898,14 @@ int vp_batch_commit(vp_batch *b, size_t *failed_out, vp_error *err)
 		if ((rc = store_apply(b, st, e, &failed, err)) != 0)
 			goto done;
 		txn = 0;
-		if ((rc = vp_store_commit(st, err)) != 0)
+		if ((rc = vp_store_commit(st, err)) != 0) {
+			/* No answer to the commit: it may have committed, and undoing
+			 * the new homes would leave rows without Maildirs; they stay
+			 * (a home without a row is removed by the next add of it). */
+			if (vp_store_commit_unknown(st))
+				placed = 0;
 			goto done;
+		}
 	} else if ((rc = vp_vpw_merge(cfg, dom, ch, b->n, &failed, err)) != 0) {
 		if (failed != (size_t)-1)
 			op_fail(err, failed, b->ops[failed].kind, b->ops[failed].name, rc);

@@ -361,11 +361,15 @@ int vp_vpw_auth_get(const vp_config *cfg, const vp_domain_info *dom, const char 
 		decoy = NULL;
 	if (vp_cfg_store(cfg)) {
 		/* mysql: the table is the only truth; a vpasswd.cdb left from the
-		 * days of the cdb module must never answer.  The decoy stays empty
-		 * (the configured scheme's dummy crypt). */
-		if (decoy)
-			decoy[0] = '\0';
-		return vp_vpw_get(cfg, dom, name, out, err);
+		 * days of the cdb module must never answer.  The decoy is the
+		 * postmaster's hash, read by the same statement (none: the
+		 * configured scheme's dummy crypt). */
+		vp_user_entry tmp;
+		int rc = vp_store_user_auth_get(vp_cfg_store(cfg), dom, name, out ? out : &tmp, decoy,
+		                                dsize, err);
+		if (!out)
+			explicit_bzero(&tmp, sizeof tmp);
+		return rc;
 	}
 	int rc = auth_read(dom, name, out, decoy, dsize);
 	if (rc != AUTH_SLOW)

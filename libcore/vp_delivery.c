@@ -44,6 +44,7 @@
 #define _GNU_SOURCE
 #endif
 #include "vp_store.h"
+#include "vp_buf.h"
 #include "vp_user_int.h"
 #include "vp_vpasswd.h"
 
@@ -64,45 +65,6 @@
 #define ROBOT_ARGS " 10000 5 "          /* qmailadmin's robot limits */
 
 /* ---- small growable buffers ---- */
-
-typedef struct buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-} buf;
-
-static void buf_add(buf *b, const void *data, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (!np) {
-			b->oom = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_adds(buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static void buf_free(buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
 
 typedef struct strv {
 	char **v;
@@ -267,7 +229,7 @@ static int has_8bit(const char *s, size_t n)
 typedef struct text {
 	const char *subject;
 	size_t subject_len;
-	buf body;
+	vp_buf body;
 	char charset[VP_MAX_CHARSET + 1];
 } text;
 
@@ -309,22 +271,22 @@ static int text_prepare(const char *subject, const char *body, const char *chars
 		               VP_MAX_MESSAGE_BODY);
 	for (size_t i = 0; i < bl; i++)
 		if (body[i] != '\r')
-			buf_add(&t->body, body + i, 1);
-	buf_add(&t->body, "", 0);
+			vp_buf_add(&t->body, body + i, 1);
+	vp_buf_add(&t->body, "", 0);
 	if (t->body.oom) {
-		buf_free(&t->body);
+		vp_buf_free(&t->body);
 		return oom(err);
 	}
 	while (t->body.len > 0 && strchr(" \t\n", t->body.p[t->body.len - 1]))
 		t->body.p[--t->body.len] = '\0';
 	if (t->body.len > VP_MAX_MESSAGE_BODY) {
-		buf_free(&t->body);
+		vp_buf_free(&t->body);
 		return vp_fail(err, VA_ALIAS_LINE_TOO_LONG, "the text is longer than %d bytes",
 		               VP_MAX_MESSAGE_BODY);
 	}
 	if (is_utf8_name(t->charset) &&
 	    (!utf8_valid(t->subject, t->subject_len) || !utf8_valid(t->body.p, t->body.len))) {
-		buf_free(&t->body);
+		vp_buf_free(&t->body);
 		return vp_fail(err, VA_BAD_CHAR, "the subject or the text is not valid %s", t->charset);
 	}
 	return 0;
@@ -341,23 +303,23 @@ static int q_literal(unsigned char c)
 /* "Subject: " and the subject as Q encoded-words of at most 75 bytes on lines
  * of at most 76, never splitting a UTF-8 character; raw when it is plain
  * ASCII that no reader would take for an encoded-word. */
-static void put_subject(buf *b, const text *t)
+static void put_subject(vp_buf *b, const text *t)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const char *s = t->subject;
 	size_t n = t->subject_len;
-	buf_adds(b, "Subject: ");
+	vp_buf_adds(b, "Subject: ");
 	if (!has_8bit(s, n) && !memmem(s, n, "=?", 2)) {
-		buf_add(b, s, n);
-		buf_adds(b, "\n");
+		vp_buf_add(b, s, n);
+		vp_buf_adds(b, "\n");
 		return;
 	}
 	size_t over = 2 + strlen(t->charset) + 3 + 2; /* "=?" cs "?Q?" ... "?=" */
 	size_t room = 76 - 9 - over, used = 0;
 	int utf8 = is_utf8_name(t->charset);
-	buf_adds(b, "=?");
-	buf_adds(b, t->charset);
-	buf_adds(b, "?Q?");
+	vp_buf_adds(b, "=?");
+	vp_buf_adds(b, t->charset);
+	vp_buf_adds(b, "?Q?");
 	for (size_t i = 0; i < n;) {
 		size_t cl = utf8 ? utf8_seq((const unsigned char *)s + i, n - i) : 1;
 		if (cl == 0)
@@ -368,9 +330,9 @@ static void put_subject(buf *b, const text *t)
 			enc += (c == ' ' || q_literal(c)) ? 1 : 3;
 		}
 		if (used + enc > room) {
-			buf_adds(b, "?=\n =?");
-			buf_adds(b, t->charset);
-			buf_adds(b, "?Q?");
+			vp_buf_adds(b, "?=\n =?");
+			vp_buf_adds(b, t->charset);
+			vp_buf_adds(b, "?Q?");
 			room = 75 - over;
 			used = 0;
 		}
@@ -378,16 +340,16 @@ static void put_subject(buf *b, const text *t)
 			unsigned char c = (unsigned char)s[i + k];
 			char e[3] = { '=', hex[c >> 4], hex[c & 15] };
 			if (c == ' ')
-				buf_add(b, "_", 1);
+				vp_buf_add(b, "_", 1);
 			else if (q_literal(c))
-				buf_add(b, &c, 1);
+				vp_buf_add(b, &c, 1);
 			else
-				buf_add(b, e, 3);
+				vp_buf_add(b, e, 3);
 		}
 		used += enc;
 		i += cl;
 	}
-	buf_adds(b, "?=\n");
+	vp_buf_adds(b, "?=\n");
 }
 
 static int hexval(unsigned char c)
@@ -417,7 +379,7 @@ static int b64val(unsigned char c)
 }
 
 /* One encoded-word at s: 1 with its end, charset and decoded bytes in out. */
-static int encoded_word(const char *s, size_t n, size_t *end, char *cs, size_t cssize, buf *out)
+static int encoded_word(const char *s, size_t n, size_t *end, char *cs, size_t cssize, vp_buf *out)
 {
 	if (n < 8 || s[0] != '=' || s[1] != '?')
 		return 0;
@@ -435,23 +397,23 @@ static int encoded_word(const char *s, size_t n, size_t *end, char *cs, size_t c
 		t1++;
 	if (t1 + 1 >= n)
 		return 0;
-	buf tmp = { 0 };
+	vp_buf tmp = { 0 };
 	if (kind == 'Q' || kind == 'q') {
 		for (size_t k = t0; k < t1; k++) {
 			unsigned char c = (unsigned char)s[k];
 			if (c == '_') {
-				buf_add(&tmp, " ", 1);
+				vp_buf_add(&tmp, " ", 1);
 			} else if (c == '=' && k + 2 < t1 && hexval((unsigned char)s[k + 1]) >= 0 &&
 			           hexval((unsigned char)s[k + 2]) >= 0) {
 				unsigned char v = (unsigned char)(hexval((unsigned char)s[k + 1]) * 16 +
 				                                  hexval((unsigned char)s[k + 2]));
-				buf_add(&tmp, &v, 1);
+				vp_buf_add(&tmp, &v, 1);
 				k += 2;
 			} else if (c == '=' || c == ' ') {
-				buf_free(&tmp);
+				vp_buf_free(&tmp);
 				return 0;
 			} else {
-				buf_add(&tmp, &c, 1);
+				vp_buf_add(&tmp, &c, 1);
 			}
 		}
 	} else {
@@ -462,7 +424,7 @@ static int encoded_word(const char *s, size_t n, size_t *end, char *cs, size_t c
 				break;
 			int v = b64val((unsigned char)s[k]);
 			if (v < 0) {
-				buf_free(&tmp);
+				vp_buf_free(&tmp);
 				return 0;
 			}
 			acc = (acc << 6) | (unsigned)v;
@@ -470,12 +432,12 @@ static int encoded_word(const char *s, size_t n, size_t *end, char *cs, size_t c
 			if (bits >= 8) {
 				bits -= 8;
 				unsigned char o = (unsigned char)(acc >> bits);
-				buf_add(&tmp, &o, 1);
+				vp_buf_add(&tmp, &o, 1);
 			}
 		}
 	}
 	if (tmp.oom) {
-		buf_free(&tmp);
+		vp_buf_free(&tmp);
 		return 0;
 	}
 	memcpy(cs, s + c0, csl);
@@ -483,15 +445,15 @@ static int encoded_word(const char *s, size_t n, size_t *end, char *cs, size_t c
 	char *star = strchr(cs, '*'); /* RFC 2231 language suffix */
 	if (star)
 		*star = '\0';
-	buf_add(out, tmp.p ? tmp.p : "", tmp.len);
-	buf_free(&tmp);
+	vp_buf_add(out, tmp.p ? tmp.p : "", tmp.len);
+	vp_buf_free(&tmp);
 	*end = t1 + 2;
 	return 1;
 }
 
 /* An unfolded header value with its encoded-words decoded; the charset of
  * the first one in cs (left alone when there is none). */
-static void decode_words(const char *s, size_t n, buf *out, char *cs, size_t cssize)
+static void decode_words(const char *s, size_t n, vp_buf *out, char *cs, size_t cssize)
 {
 	int after_word = 0;
 	for (size_t i = 0; i < n;) {
@@ -509,16 +471,16 @@ static void decode_words(const char *s, size_t n, buf *out, char *cs, size_t css
 			size_t j = i;
 			while (j < n && (s[j] == ' ' || s[j] == '\t'))
 				j++;
-			buf probe = { 0 };
+			vp_buf probe = { 0 };
 			int next_is_word = j < n && encoded_word(s + j, n - j, &end, wcs, sizeof wcs, &probe);
-			buf_free(&probe);
+			vp_buf_free(&probe);
 			if (next_is_word) {
 				i = j;
 				continue;
 			}
 		}
 		after_word = 0;
-		buf_add(out, s + i, 1);
+		vp_buf_add(out, s + i, 1);
 		i++;
 	}
 }
@@ -527,42 +489,42 @@ static void decode_words(const char *s, size_t n, buf *out, char *cs, size_t css
 
 /* The vacation message: From, Subject, MIME headers when the text is not
  * ASCII, an empty line, the text (qmailadmin's format for ASCII). */
-static void compose_vacation(buf *b, const char *from_user, const char *from_domain, const text *t)
+static void compose_vacation(vp_buf *b, const char *from_user, const char *from_domain, const text *t)
 {
-	buf_adds(b, "From: ");
-	buf_adds(b, from_user);
-	buf_adds(b, "@");
-	buf_adds(b, from_domain);
-	buf_adds(b, "\n");
+	vp_buf_adds(b, "From: ");
+	vp_buf_adds(b, from_user);
+	vp_buf_adds(b, "@");
+	vp_buf_adds(b, from_domain);
+	vp_buf_adds(b, "\n");
 	put_subject(b, t);
 	if (has_8bit(t->body.p, t->body.len)) {
-		buf_adds(b, "MIME-Version: 1.0\nContent-Type: text/plain; charset=");
-		buf_adds(b, t->charset);
-		buf_adds(b, "\nContent-Transfer-Encoding: 8bit\n");
+		vp_buf_adds(b, "MIME-Version: 1.0\nContent-Type: text/plain; charset=");
+		vp_buf_adds(b, t->charset);
+		vp_buf_adds(b, "\nContent-Transfer-Encoding: 8bit\n");
 	}
-	buf_adds(b, "\n");
-	buf_add(b, t->body.p, t->body.len);
+	vp_buf_adds(b, "\n");
+	vp_buf_add(b, t->body.p, t->body.len);
 }
 
 /* A robot's message: qmailadmin's headers without the four lang/en error
  * sentences its 1.2.27 writes among them, and a charset when not ASCII. */
-static void compose_robot(buf *b, const char *name, const char *domain, const text *t)
+static void compose_robot(vp_buf *b, const char *name, const char *domain, const text *t)
 {
-	buf_adds(b, "From: ");
-	buf_adds(b, name);
-	buf_adds(b, "@");
-	buf_adds(b, domain);
-	buf_adds(b, "\n");
+	vp_buf_adds(b, "From: ");
+	vp_buf_adds(b, name);
+	vp_buf_adds(b, "@");
+	vp_buf_adds(b, domain);
+	vp_buf_adds(b, "\n");
 	put_subject(b, t);
 	if (has_8bit(t->body.p, t->body.len)) {
-		buf_adds(b, "Content-type: text/plain; charset=");
-		buf_adds(b, t->charset);
-		buf_adds(b, "\nContent-transfer-encoding: 8bit\n");
+		vp_buf_adds(b, "Content-type: text/plain; charset=");
+		vp_buf_adds(b, t->charset);
+		vp_buf_adds(b, "\nContent-transfer-encoding: 8bit\n");
 	} else {
-		buf_adds(b, "Content-type: text/plain \nContent-transfer-encoding: 7bit\n");
+		vp_buf_adds(b, "Content-type: text/plain \nContent-transfer-encoding: 7bit\n");
 	}
-	buf_adds(b, "MIME-Version: 1.0\n\n");
-	buf_add(b, t->body.p, t->body.len);
+	vp_buf_adds(b, "MIME-Version: 1.0\n\n");
+	vp_buf_add(b, t->body.p, t->body.len);
 }
 
 /* The charset parameter of a Content-Type value. */
@@ -597,7 +559,7 @@ static void message_free(vp_message *m)
 /* Headers up to the first empty line, the body after it. */
 static int parse_message(const char *d, size_t n, vp_message *m, vp_error *err)
 {
-	buf subj = { 0 }, body = { 0 };
+	vp_buf subj = { 0 }, body = { 0 };
 	char cs_word[VP_MAX_CHARSET + 1] = "", cs_type[VP_MAX_CHARSET + 1] = "";
 	int have_subject = 0;
 	size_t pos = 0;
@@ -611,20 +573,20 @@ static int parse_message(const char *d, size_t n, vp_message *m, vp_error *err)
 			break;
 		}
 		/* this header with its continuation lines, unfolded */
-		buf h = { 0 };
-		buf_add(&h, d + pos, le - pos);
+		vp_buf h = { 0 };
+		vp_buf_add(&h, d + pos, le - pos);
 		pos = nl ? end + 1 : n;
 		while (pos < n && (d[pos] == ' ' || d[pos] == '\t')) {
 			const char *nl2 = memchr(d + pos, '\n', n - pos);
 			size_t e2 = nl2 ? (size_t)(nl2 - d) : n, l2 = e2;
 			if (l2 > pos && d[l2 - 1] == '\r')
 				l2--;
-			buf_add(&h, d + pos, l2 - pos);
+			vp_buf_add(&h, d + pos, l2 - pos);
 			pos = nl2 ? e2 + 1 : n;
 		}
 		if (h.oom) {
-			buf_free(&h);
-			buf_free(&subj);
+			vp_buf_free(&h);
+			vp_buf_free(&subj);
 			return oom(err);
 		}
 		const char *v = memchr(h.p, ':', h.len);
@@ -643,13 +605,13 @@ static int parse_message(const char *d, size_t n, vp_message *m, vp_error *err)
 				content_charset(v, vl, cs_type, sizeof cs_type);
 			}
 		}
-		buf_free(&h);
+		vp_buf_free(&h);
 	}
-	buf_add(&subj, "", 0);
-	buf_add(&body, d + pos, n - pos);
+	vp_buf_add(&subj, "", 0);
+	vp_buf_add(&body, d + pos, n - pos);
 	if (subj.oom || body.oom) {
-		buf_free(&subj);
-		buf_free(&body);
+		vp_buf_free(&subj);
+		vp_buf_free(&body);
 		return oom(err);
 	}
 	m->present = 1;
@@ -1061,35 +1023,35 @@ out:
 }
 
 /* The routing lines of a state; forwards are given as the lines to write. */
-static void put_routing(buf *b, const user_ctx *u, enum vp_delivery_mode mode,
+static void put_routing(vp_buf *b, const user_ctx *u, enum vp_delivery_mode mode,
                         const char *const *fw, const size_t *fwl, size_t nfw, int keep)
 {
 	if (mode == VP_DELIVERY_FORWARD) {
 		for (size_t i = 0; i < nfw; i++) {
-			buf_adds(b, "&");
-			buf_add(b, fw[i], fwl[i]);
-			buf_adds(b, "\n");
+			vp_buf_adds(b, "&");
+			vp_buf_add(b, fw[i], fwl[i]);
+			vp_buf_adds(b, "\n");
 		}
 	}
 	if (mode == VP_DELIVERY_MAILBOX || (mode == VP_DELIVERY_FORWARD && keep)) {
-		buf_adds(b, u->home);
-		buf_adds(b, "/Maildir/\n");
+		vp_buf_adds(b, u->home);
+		vp_buf_adds(b, "/Maildir/\n");
 	} else if (mode == VP_DELIVERY_DELETE) {
-		buf_adds(b, "# delete\n");
+		vp_buf_adds(b, "# delete\n");
 	}
 }
 
-static void put_line(buf *b, const qline *l)
+static void put_line(vp_buf *b, const qline *l)
 {
-	buf_add(b, l->p, l->n);
-	buf_adds(b, "\n");
+	vp_buf_add(b, l->p, l->n);
+	vp_buf_adds(b, "\n");
 }
 
 /* The old lines with the routing group replaced by `routing` (NULL: kept)
  * and the vacation group by `vac` (NULL: kept), each at the place of its
  * first old line; a new routing group goes before the vacation line, a new
  * vacation line at the end (qmailadmin's order). */
-static void compose(buf *b, const qfile *old, const buf *routing, const buf *vac)
+static void compose(vp_buf *b, const qfile *old, const vp_buf *routing, const vp_buf *vac)
 {
 	int old_routing = 0, r_done = 0, v_done = 0;
 	for (size_t i = 0; i < old->n; i++)
@@ -1099,27 +1061,27 @@ static void compose(buf *b, const qfile *old, const buf *routing, const buf *vac
 		if (l->kind == L_BLANK)
 			continue;
 		if (l->kind == L_RESPONDER && routing && !r_done && !old_routing) {
-			buf_add(b, routing->p ? routing->p : "", routing->len);
+			vp_buf_add(b, routing->p ? routing->p : "", routing->len);
 			r_done = 1;
 		}
 		if (is_routing(l->kind) && routing) {
 			if (!r_done)
-				buf_add(b, routing->p ? routing->p : "", routing->len);
+				vp_buf_add(b, routing->p ? routing->p : "", routing->len);
 			r_done = 1;
 			continue;
 		}
 		if (l->kind == L_RESPONDER && vac) {
 			if (!v_done)
-				buf_add(b, vac->p ? vac->p : "", vac->len);
+				vp_buf_add(b, vac->p ? vac->p : "", vac->len);
 			v_done = 1;
 			continue;
 		}
 		put_line(b, l);
 	}
 	if (routing && !r_done)
-		buf_add(b, routing->p ? routing->p : "", routing->len);
+		vp_buf_add(b, routing->p ? routing->p : "", routing->len);
 	if (vac && !v_done)
-		buf_add(b, vac->p ? vac->p : "", vac->len);
+		vp_buf_add(b, vac->p ? vac->p : "", vac->len);
 }
 
 static int same_routing(const state *a, const state *b)
@@ -1141,14 +1103,14 @@ static int same_routing(const state *a, const state *b)
 typedef struct wanted {
 	state s;
 	qfile hold;   /* qlines holding the new forwards */
-	buf text;     /* their bytes */
+	vp_buf text;     /* their bytes */
 } wanted;
 
 static void wanted_free(wanted *w)
 {
 	free(w->s.fw);
 	free(w->hold.v);
-	buf_free(&w->text);
+	vp_buf_free(&w->text);
 }
 
 /* Checked forwards of a change as "addr\n" lines in w->text, deduplicated. */
@@ -1187,7 +1149,7 @@ static int wanted_from_change(const vp_delivery_change *c, const user_ctx *u, wa
 		if (dup)
 			continue;
 		offs[n++] = w->text.len;
-		buf_add(&w->text, a, strlen(a) + 1); /* NUL-separated */
+		vp_buf_add(&w->text, a, strlen(a) + 1); /* NUL-separated */
 	}
 	if (w->text.oom) {
 		free(offs);
@@ -1220,7 +1182,7 @@ static int wanted_from_change(const vp_delivery_change *c, const user_ctx *u, wa
 	return 0;
 }
 
-static void routing_of(buf *b, const user_ctx *u, const state *s)
+static void routing_of(vp_buf *b, const user_ctx *u, const state *s)
 {
 	const char **fw = malloc((s->nfw ? s->nfw : 1) * sizeof *fw);
 	size_t *fwl = malloc((s->nfw ? s->nfw : 1) * sizeof *fwl);
@@ -1287,7 +1249,7 @@ static int ensure_dir(const vp_config *cfg, const vp_domain_info *dom, const cha
 
 /* Write path unless it already holds exactly these bytes. */
 static int write_if_changed(const vp_config *cfg, const vp_domain_info *dom, const char *path,
-                            const buf *b, vp_error *err)
+                            const vp_buf *b, vp_error *err)
 {
 	char *old = NULL;
 	size_t ol = 0;
@@ -1314,7 +1276,7 @@ int vp_set_delivery(const vp_config *cfg, const char *user, const char *domain,
 	size_t len = 0;
 	qfile oldf = { 0 }, newf = { 0 };
 	state cur = { 0 }, got = { 0 };
-	buf routing = { 0 }, vac = { 0 }, nb = { 0 }, msg = { 0 };
+	vp_buf routing = { 0 }, vac = { 0 }, nb = { 0 }, msg = { 0 };
 	int rc, made_vacdir = 0;
 
 	vp_error_clear(err);
@@ -1364,13 +1326,13 @@ int vp_set_delivery(const vp_config *cfg, const char *user, const char *domain,
 	if (c->set_mode)
 		routing_of(&routing, &u, &w.s);
 	if (c->set_vacation && c->vacation) {
-		buf_adds(&vac, "| ");
-		buf_adds(&vac, responder(cfg));
-		buf_adds(&vac, VACATION_ARGS);
-		buf_adds(&vac, u.vacdir);
-		buf_adds(&vac, "/message ");
-		buf_adds(&vac, u.vacdir);
-		buf_adds(&vac, "\n");
+		vp_buf_adds(&vac, "| ");
+		vp_buf_adds(&vac, responder(cfg));
+		vp_buf_adds(&vac, VACATION_ARGS);
+		vp_buf_adds(&vac, u.vacdir);
+		vp_buf_adds(&vac, "/message ");
+		vp_buf_adds(&vac, u.vacdir);
+		vp_buf_adds(&vac, "\n");
 		compose_vacation(&msg, u.uname, u.dom.realdomain, &t);
 	}
 	compose(&nb, &oldf, c->set_mode ? &routing : NULL, c->set_vacation ? &vac : NULL);
@@ -1394,9 +1356,9 @@ int vp_set_delivery(const vp_config *cfg, const char *user, const char *domain,
 			rc = vp_fail(err, VA_PARSE_ERROR, "internal: the new .qmail does not say what was asked");
 			goto out;
 		}
-		buf_free(&routing);
+		vp_buf_free(&routing);
 		routing_of(&routing, &u, want);
-		buf_free(&nb);
+		vp_buf_free(&nb);
 		compose(&nb, &oldf, &routing, c->set_vacation ? &vac : NULL);
 		if (nb.oom || routing.oom) {
 			rc = oom(err);
@@ -1438,12 +1400,12 @@ undo:
 	}
 out:
 	vp_lock_release(&lock);
-	buf_free(&t.body);
+	vp_buf_free(&t.body);
 	wanted_free(&w);
-	buf_free(&routing);
-	buf_free(&vac);
-	buf_free(&nb);
-	buf_free(&msg);
+	vp_buf_free(&routing);
+	vp_buf_free(&vac);
+	vp_buf_free(&nb);
+	vp_buf_free(&msg);
 	free(oldf.v);
 	free(newf.v);
 	free(cur.fw);
@@ -1586,8 +1548,8 @@ static vp_store *robot_store(const vp_config *cfg)
 static int robot_row(void *ctx, const char *alias, const char *line, size_t len)
 {
 	(void)alias;
-	buf_add(ctx, line, len);
-	buf_adds(ctx, "\n");
+	vp_buf_add(ctx, line, len);
+	vp_buf_adds(ctx, "\n");
 	return 0;
 }
 
@@ -1605,12 +1567,12 @@ static int robot_q_read(const vp_config *cfg, const robot_ctx *r, char **d, size
 		int rc = read_dotqmail(r->qpath, d, n, err);
 		return rc < 0 ? rc : 1;
 	}
-	buf b = { 0 };
+	vp_buf b = { 0 };
 	int rc = vp_store_valias_get(s, r->dom.realdomain, r->lname, 0, robot_row, &b, err);
 	if (rc == 0 && b.oom)
 		rc = oom(err);
 	if (rc < 0 || b.len == 0) {
-		buf_free(&b);
+		vp_buf_free(&b);
 		return rc < 0 ? rc : 0;
 	}
 	*d = b.p;
@@ -1735,7 +1697,7 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 	vp_lock lock = { -1 };
 	text t = { 0 };
 	char copy[VP_MAX_ADDRESS + 2] = "";
-	buf msg = { 0 }, line = { 0 }, nb = { 0 };
+	vp_buf msg = { 0 }, line = { 0 }, nb = { 0 };
 	char *old = NULL;
 	size_t oldlen = 0;
 	qfile f = { 0 };
@@ -1765,17 +1727,17 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 		}
 	}
 	compose_robot(&msg, r.lname, r.dom.realdomain, &t);
-	buf_adds(&line, "|");
-	buf_adds(&line, responder(cfg));
-	buf_adds(&line, ROBOT_ARGS);
-	buf_adds(&line, r.rdir);
-	buf_adds(&line, "/message ");
-	buf_adds(&line, r.rdir);
-	buf_adds(&line, "\n");
+	vp_buf_adds(&line, "|");
+	vp_buf_adds(&line, responder(cfg));
+	vp_buf_adds(&line, ROBOT_ARGS);
+	vp_buf_adds(&line, r.rdir);
+	vp_buf_adds(&line, "/message ");
+	vp_buf_adds(&line, r.rdir);
+	vp_buf_adds(&line, "\n");
 	if (copy[0]) {
-		buf_adds(&line, "&");
-		buf_adds(&line, copy);
-		buf_adds(&line, "\n");
+		vp_buf_adds(&line, "&");
+		vp_buf_adds(&line, copy);
+		vp_buf_adds(&line, "\n");
 	}
 	if (msg.oom || line.oom) {
 		rc = oom(err);
@@ -1829,7 +1791,7 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 				continue;
 			if (l->kind == L_RESPONDER || l->kind == L_FORWARD) {
 				if (!done)
-					buf_add(&nb, line.p, line.len);
+					vp_buf_add(&nb, line.p, line.len);
 				done = 1;
 				continue;
 			}
@@ -1862,10 +1824,10 @@ undo:
 	}
 out:
 	vp_lock_release(&lock);
-	buf_free(&t.body);
-	buf_free(&msg);
-	buf_free(&line);
-	buf_free(&nb);
+	vp_buf_free(&t.body);
+	vp_buf_free(&msg);
+	vp_buf_free(&line);
+	vp_buf_free(&nb);
 	free(f.v);
 	free(old);
 	return rc < 0 ? rc : 0;

@@ -108,7 +108,6 @@ int vp_domain_lock(const vp_config *cfg, const vp_domain_info *d, vp_lock *lock,
  * before removing it.  What a killed delete left there in domains/ is taken
  * away by the next add or delete (best effort; the caller holds assign.lock,
  * which every delete holds while it sets a tree aside and removes it). */
-#define ASIDE_PREFIX ".deleted."
 
 static void sweep_aside(const vp_config *cfg)
 {
@@ -119,19 +118,7 @@ static void sweep_aside(const vp_config *cfg)
 	int fd = vp_dir_open(cfg, domains, &ignored);
 	if (fd < 0)
 		return;
-	int scan = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	DIR *d = scan >= 0 ? fdopendir(scan) : NULL;
-	if (!d) {
-		if (scan >= 0)
-			close(scan);
-		close(fd);
-		return;
-	}
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, ASIDE_PREFIX, strlen(ASIDE_PREFIX)) == 0)
-			vp_remove_tree_at(fd, de->d_name);
-	closedir(d);
+	vp_sweep_aside_at(fd);
 	close(fd);
 }
 
@@ -242,11 +229,18 @@ static int make_bucket(const vp_config *cfg, int dfd, const char *domains, const
 	return fd;
 }
 
+/* Written into a domain's directory by vp_del_domain before the domain
+ * leaves users/assign: a delete killed after that left the directory of a
+ * domain the caller asked to delete, which the next add of the name may
+ * remove whatever it holds. */
+#define DELETING_MARK ".vp-deleting"
+
 /* A domain directory left by an add that was killed before the domain
  * reached users/assign holds only what the add writes first (.qmail-default,
- * an empty vpasswd, its cdb and lock, temp files).  Such a directory is
- * removed so the name can be added again; any other one is never adopted.
- * The caller holds assign.lock and knows the domain is not registered. */
+ * an empty vpasswd, its cdb and lock, temp files); one left by a killed
+ * delete holds DELETING_MARK.  Such a directory is removed so the name can be
+ * added again; any other one is never adopted.  The caller holds assign.lock
+ * and knows the domain is not registered. */
 static int remove_crashed_add_dir(int pfd, const char *name)
 {
 	int fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -257,9 +251,12 @@ static int remove_crashed_add_dir(int pfd, const char *name)
 		errno = EEXIST;
 		return -1;
 	}
+	struct stat mark;
 	int ok = 1;
+	if (fstatat(dirfd(d), DELETING_MARK, &mark, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(mark.st_mode))
+		ok = 2; /* a killed delete's: everything goes */
 	struct dirent *de;
-	while (ok && (de = readdir(d)) != NULL) {
+	while (ok == 1 && (de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
 		struct stat st;
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
@@ -465,6 +462,22 @@ static int lock_domain_dir(const vp_config *cfg, int pfd, const char *dname,
 	return vp_lock_acquire(cfg, path, vpw, err);
 }
 
+/* DELETING_MARK in pfd/dname, durable before assign changes (best effort:
+ * without it a killed delete leaves a directory the next add refuses, as
+ * before). */
+static void mark_deleting(int pfd, const char *dname)
+{
+	int dfd = pfd < 0 ? -1 : openat(pfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	int fd = openat(dfd, DELETING_MARK, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		fsync(dfd);
+	}
+	close(dfd);
+}
+
 int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 {
 	char name[VP_MAX_PW_DOMAIN + 1], domains[4096], path[4096];
@@ -541,8 +554,10 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	rc = vp_assign_names_for(cfg, name, &names, &count, err);
 	if (rc != 0)
 		goto out;
-	/* qmail first: a crash after this leaves an orphaned directory, never a
-	 * registered domain without its home. */
+	mark_deleting(pfd, dname);
+	/* qmail first: a crash after this leaves an orphaned directory (marked:
+	 * the next add of the name removes it), never a registered domain
+	 * without its home. */
 	rc = vp_qmail_del_domains(cfg, (const char *const *)names, count, err);
 	vp_free_names(names, count);
 	if (rc != 0)

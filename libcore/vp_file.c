@@ -880,6 +880,22 @@ int vp_discard_at(int dirfd, const char *name)
 	return vp_remove_tree_at(dirfd, name); /* cannot rename: in place */
 }
 
+void vp_sweep_aside_at(int dirfd)
+{
+	int scan = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	DIR *d = scan >= 0 ? fdopendir(scan) : NULL;
+	if (!d) {
+		if (scan >= 0)
+			close(scan);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, ".deleted.", 9) == 0)
+			vp_remove_tree_at(dirfd, de->d_name);
+	closedir(d);
+}
+
 int vp_remove_walked(const vp_config *cfg, const char *path, vp_error *err)
 {
 	int dfd = vp_parent_open(cfg, path, err);

@@ -23,40 +23,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vp_buf.h"
+
 #define QMAIL_FILE_MAX (64u << 20)
 #define RCPTHOSTS_LIMIT 50
 
-typedef struct strbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n)
+static void sb_line(vp_buf *b, const char *s, size_t n)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_line(strbuf *b, const char *s, size_t n)
-{
-	sb_add(b, s, n);
-	sb_add(b, "\n", 1);
+	vp_buf_add(b, s, n);
+	vp_buf_add(b, "\n", 1);
 }
 
 /* Iterate over the lines of a buffer (the last one may lack its newline). */
@@ -97,7 +72,7 @@ void vp_line_key(const char *line, size_t len, int is_assign, char *key, size_t 
 	}
 	if (count > 0 && start < end) /* more than 10 labels: the tail stays in the last */
 		label_len[count - 1] = (size_t)(end - label[count - 1]);
-	strbuf b = { 0 };
+	vp_buf b = { 0 };
 	if (count >= 2) {
 		int order[10], k = 0;
 		order[k++] = count - 2;
@@ -106,21 +81,21 @@ void vp_line_key(const char *line, size_t len, int is_assign, char *key, size_t 
 			order[k++] = i;
 		for (int i = 0; i < k; i++) {
 			if (i)
-				sb_add(&b, ".", 1);
-			sb_add(&b, label[order[i]], label_len[order[i]]);
+				vp_buf_add(&b, ".", 1);
+			vp_buf_add(&b, label[order[i]], label_len[order[i]]);
 		}
 	} else {
-		sb_add(&b, s, n);
+		vp_buf_add(&b, s, n);
 	}
 	if (size > 0) {
-		size_t m = (b.s && !b.oom) ? b.len : 0;
+		size_t m = (b.p && !b.oom) ? b.len : 0;
 		if (m >= size)
 			m = size - 1;
 		if (m)
-			memcpy(key, b.s, m);
+			memcpy(key, b.p, m);
 		key[m] = '\0';
 	}
-	free(b.s);
+	free(b.p);
 }
 
 static int key_cmp(const char *a, size_t alen, const char *b, size_t blen, int is_assign)
@@ -183,7 +158,7 @@ static int line_matches(const char *line, size_t len, const char *s, enum remove
  */
 static int rewrite_lines(const vp_config *cfg, const char *path, int is_assign, const char *add,
                          const char *const *remove, size_t nremove, enum remove_mode mode,
-                         size_t *removed, strbuf *out, vp_error *err)
+                         size_t *removed, vp_buf *out, vp_error *err)
 {
 	char lockpath[4200];
 	vp_lock lock;
@@ -235,9 +210,9 @@ static int rewrite_lines(const vp_config *cfg, const char *path, int is_assign, 
 		goto done;
 	}
 	/* An unchanged file is left alone, but a missing one is created (as vpopmail does). */
-	if (data && len == out->len && memcmp(data, out->s ? out->s : "", len) == 0)
+	if (data && len == out->len && memcmp(data, out->p ? out->p : "", len) == 0)
 		goto done;
-	rc = vp_write_file_atomic(cfg, path, out->s ? out->s : "", out->len, 0644, (uid_t)-1,
+	rc = vp_write_file_atomic(cfg, path, out->p ? out->p : "", out->len, 0644, (uid_t)-1,
 	                          (gid_t)-1, 0, err);
 done:
 	free(data);
@@ -758,15 +733,15 @@ static int count_lines(const char *path, size_t *count, vp_error *err)
 
 static int rewrite_simple(const vp_config *cfg, const char *name, const char *add,
                           const char *const *remove, size_t nremove, enum remove_mode mode,
-                          size_t *removed, strbuf *text, vp_error *err)
+                          size_t *removed, vp_buf *text, vp_error *err)
 {
 	char path[4096];
-	strbuf local = { 0 };
+	vp_buf local = { 0 };
 	if (control_path(cfg, name, path, sizeof path) != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	int rc = rewrite_lines(cfg, path, 0, add, remove, nremove, mode, removed,
 	                       text ? text : &local, err);
-	free(local.s);
+	free(local.p);
 	return rc;
 }
 
@@ -774,7 +749,7 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
                         const char *dir, uid_t uid, gid_t gid, vp_error *err)
 {
 	char path[4096], line[4400];
-	strbuf assign = { 0 };
+	vp_buf assign = { 0 };
 	int rc;
 
 	if (vp_path_join(path, sizeof path, cfg->qmail_dir, "users/assign") != 0)
@@ -796,7 +771,7 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 			break;
 		if (line_matches(l, ll, name, REMOVE_ASSIGN_NAME)) {
 			free(data);
-			free(assign.s);
+			free(assign.p);
 			return vp_fail(err, VA_DOMAIN_ALREADY_EXISTS, "%s", name);
 		}
 		if (!added && key_cmp(l, ll, line, strlen(line), 1) > 0) {
@@ -810,13 +785,13 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 	sb_line(&assign, ".", 1);
 	if (assign.oom) {
 		free(data);
-		free(assign.s);
+		free(assign.p);
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	}
 	/* An assign qmail-newu would reject is never written. */
-	rc = write_assign(cfg, path, assign.s, assign.len, err);
+	rc = write_assign(cfg, path, assign.p, assign.len, err);
 	free(data);
-	free(assign.s);
+	free(assign.p);
 	if (rc != 0)
 		return rc;
 
@@ -828,11 +803,11 @@ int vp_qmail_add_domain(const vp_config *cfg, const char *name, const char *real
 	if (rc != 0)
 		return rc;
 	if (count >= RCPTHOSTS_LIMIT) {
-		strbuf more = { 0 };
+		vp_buf more = { 0 };
 		rc = rewrite_simple(cfg, "morercpthosts", name, NULL, 0, REMOVE_EXACT, NULL, &more, err);
 		if (rc == 0)
-			rc = vp_build_morercpthosts_cdb(cfg, more.s ? more.s : "", more.len, err);
-		free(more.s);
+			rc = vp_build_morercpthosts_cdb(cfg, more.p ? more.p : "", more.len, err);
+		free(more.p);
 	} else {
 		rc = rewrite_simple(cfg, "rcpthosts", name, NULL, 0, REMOVE_EXACT, NULL, NULL, err);
 	}
@@ -860,7 +835,7 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 	if (rc < -1)
 		return rc;
 	if (rc == 0) {
-		strbuf assign = { 0 };
+		vp_buf assign = { 0 };
 		const char *p = data, *end = data + len, *l;
 		size_t ll;
 		while (next_line(&p, end, &l, &ll)) {
@@ -876,8 +851,8 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 		if (assign.oom)
 			rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 		else
-			rc = write_assign(cfg, path, assign.s, assign.len, err);
-		free(assign.s);
+			rc = write_assign(cfg, path, assign.p, assign.len, err);
+		free(assign.p);
 	}
 	free(data);
 	if (rc != 0)
@@ -892,7 +867,7 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 	if (control_path(cfg, "morercpthosts", more, sizeof more) != 0)
 		return vp_fail(err, VA_DIR_TOO_LONG, NULL);
 	if (stat(more, &st) == 0) {
-		strbuf text = { 0 };
+		vp_buf text = { 0 };
 		size_t removed = 0;
 		rc = rewrite_simple(cfg, "morercpthosts", NULL, names, count, REMOVE_EXACT, &removed,
 		                    &text, err);
@@ -903,10 +878,10 @@ int vp_qmail_del_domains(const vp_config *cfg, const char *const *names, size_t 
 				vp_unlink_walked(cfg, more);
 				vp_unlink_walked(cfg, cdbpath);
 			} else {
-				rc = vp_build_morercpthosts_cdb(cfg, text.s, text.len, err);
+				rc = vp_build_morercpthosts_cdb(cfg, text.p, text.len, err);
 			}
 		}
-		free(text.s);
+		free(text.p);
 		if (rc != 0)
 			return rc;
 	}

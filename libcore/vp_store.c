@@ -6,8 +6,10 @@
  */
 #include "vp_store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct vp_store {
 	const vp_store_driver *drv;
@@ -127,6 +129,42 @@ int vp_store_rollback(vp_store *s, vp_error *err)
 	return s->drv->rollback ? s->drv->rollback(s->st, err) : 0;
 }
 
+int vp_store_commit_unknown(vp_store *s)
+{
+	return s && s->st && s->drv->commit_unknown ? s->drv->commit_unknown(s->st) : 0;
+}
+
+int vp_store_recheck_user(vp_store *s, const vp_domain_info *dom, const char *name,
+                          vp_user_entry *out, vp_error *err)
+{
+	int rc = VA_NO_AUTH_CONNECTION;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0;; i++) {
+		vp_error ignored;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (i > 0 && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 > 3000)
+			break;
+		if (i > 0) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		if ((rc = vp_store_begin(s, NULL, 0, err)) != 0)
+			continue;
+		rc = vp_store_user_get(s, dom, name, 0, out, err);
+		vp_store_rollback(s, &ignored);
+		if (rc >= 0)
+			break;
+	}
+	return rc;
+}
+
+void vp_store_end_request(vp_store *s)
+{
+	if (s && s->st && s->drv->end_request)
+		s->drv->end_request(s->st);
+}
+
 int vp_store_in_txn(const vp_store *s)
 {
 	return s && s->in_txn;
@@ -143,6 +181,19 @@ int vp_store_user_get(vp_store *s, const vp_domain_info *dom, const char *name, 
 	if (!s->drv->user_get)
 		return unsupported(s, err, "look users up");
 	return s->drv->user_get(s->st, dom, name, flags, out, err);
+}
+
+int vp_store_user_auth_get(vp_store *s, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!dom || !name || !out || (decoy && dsize == 0))
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	if (decoy)
+		decoy[0] = '\0';
+	if (!s->drv->user_auth_get || !decoy)
+		return vp_store_user_get(s, dom, name, 0, out, err);
+	return s->drv->user_auth_get(s->st, dom, name, out, decoy, dsize, err);
 }
 
 int vp_store_user_add(vp_store *s, const vp_domain_info *dom, const vp_user_entry *e,

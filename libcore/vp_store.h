@@ -62,6 +62,14 @@ typedef struct vp_store_options {
 	                                Connector/C's default (MYSQL_UNIX_PORT, else compiled in) */
 	int connect_timeout;         /* seconds; 0: 5.  Also bounds each read and write */
 	enum vp_store_layout layout; /* a stated layout that contradicts the tables is refused */
+	/* vpopmail.mysql with a second line (replication): how a read that
+	 * follows a write of the same request sees it */
+	enum vp_store_raw {
+		VP_STORE_RAW_PRIMARY = 0, /* reads go to the update server until end_request */
+		VP_STORE_RAW_GTID         /* the replica waits for the write's GTID (at most
+		                             gtid_wait_ms, then the update server answers) */
+	} read_after_write;
+	int gtid_wait_ms;            /* 0: 1000 */
 } vp_store_options;
 
 /* Capabilities (vp_store_driver.caps). */
@@ -112,6 +120,11 @@ typedef struct vp_store_info {
 	int clear_column;        /* -1 unknown, 0 no pw_clear_passwd, 1 present */
 	int connected;
 	unsigned long connects;  /* successful connects so far (1 + reconnects) */
+	unsigned long sent_ahead; /* statements sent without waiting (a login's lastauth) */
+	/* replication (a second line in vpopmail.mysql): server is the one for
+	 * reads, write_server the one for updates; "" without a second line */
+	char write_server[300];
+	int read_up, write_up;   /* -1 not tried yet, 0 the last connect failed, 1 connected */
 } vp_store_info;
 
 /* Change a counter in place (vp_dirc_inc, a decrement, ...).  existed: the
@@ -155,6 +168,8 @@ struct vp_store_driver {
 	int (*commit)(void *st, vp_error *err);
 	int (*rollback)(void *st, vp_error *err);
 
+	int (*user_auth_get)(void *st, const vp_domain_info *dom, const char *name,
+	                     vp_user_entry *out, char *decoy, size_t dsize, vp_error *err);
 	int (*user_get)(void *st, const vp_domain_info *dom, const char *name, unsigned flags,
 	                vp_user_entry *out, vp_error *err);
 	int (*user_add)(void *st, const vp_domain_info *dom, const vp_user_entry *e, vp_error *err);
@@ -184,6 +199,11 @@ struct vp_store_driver {
 
 	int (*domain_create)(void *st, const vp_domain_info *dom, vp_error *err);
 	int (*domain_drop)(void *st, const vp_domain_info *dom, vp_error *err);
+
+	/* the request (PHP: RSHUTDOWN) is over: its reads-after-writes state goes */
+	void (*end_request)(void *st);
+	/* 1: the last commit got no answer (it may have happened) */
+	int (*commit_unknown)(void *st);
 
 	/* valias and vlog (issue 14; see "aliases and the login log" below) */
 	int (*valias_ensure)(void *st, vp_error *err);
@@ -235,6 +255,21 @@ int vp_store_begin(vp_store *s, const vp_domain_info *dom, unsigned need, vp_err
 int vp_store_commit(vp_store *s, vp_error *err);
 int vp_store_rollback(vp_store *s, vp_error *err);
 int vp_store_in_txn(const vp_store *s);
+/* After a failed commit: 1 when it got no answer (the connection was lost
+ * while it ran), so it may have committed; the caller must then not undo
+ * what it did outside the store (a row would lose its Maildir) and should
+ * re-read to learn the outcome.  0: it surely did not commit. */
+int vp_store_commit_unknown(vp_store *s);
+/* After an unknown commit: the record as the primary has it now, read in a
+ * transaction of its own (never from a lagging replica), tried again for
+ * about 3 s while the server comes back.  1 found (out filled), 0 not
+ * there, <0 still cannot tell. */
+int vp_store_recheck_user(vp_store *s, const vp_domain_info *dom, const char *name,
+                          vp_user_entry *out, vp_error *err);
+/* The end of one request on a handle kept across requests: a later read no
+ * longer has to see this request's writes (replication: it may go back to
+ * the replica).  NULL is fine. */
+void vp_store_end_request(vp_store *s);
 
 /* ---- user records ----
  * uid_flag, flags, quota and the rest are stored as given.  clear/has_clear
@@ -249,13 +284,20 @@ int vp_store_in_txn(const vp_store *s);
  * nothing is written then (the schema is never altered). */
 int vp_store_user_get(vp_store *s, const vp_domain_info *dom, const char *name, unsigned flags,
                       vp_user_entry *out, vp_error *err);
+/* A login's lookup: as vp_store_user_get, and in the same statement (the
+ * same reads whether the name exists or not) the stored hash of the
+ * domain's postmaster into decoy, what an unknown name is checked against
+ * ("" when there is none).  Without the driver's: user_get, decoy "". */
+int vp_store_user_auth_get(vp_store *s, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err);
 int vp_store_user_add(vp_store *s, const vp_domain_info *dom, const vp_user_entry *e,
                       vp_error *err);
 int vp_store_user_del(vp_store *s, const vp_domain_info *dom, const char *name, vp_error *err);
 int vp_store_user_update(vp_store *s, const vp_domain_info *dom, const vp_user_entry *e,
                          unsigned fields, vp_error *err);
-/* Sorted by name, bytewise (strcmp), `limit` of them (0: all) after skipping
- * `offset`; cb returns nonzero to stop. */
+/* Sorted by name in the store's own order (mysql: the column's collation,
+ * as vpopmail lists), `limit` of them (0: all) after skipping `offset`; cb
+ * returns nonzero to stop. */
 int vp_store_user_list(vp_store *s, const vp_domain_info *dom, unsigned long offset,
                        unsigned long limit, vp_user_cb cb, void *ctx, vp_error *err);
 int vp_store_user_count(vp_store *s, const vp_domain_info *dom, unsigned long *count,
@@ -349,6 +391,11 @@ typedef struct vp_mysql_conf {
  * or the read error. */
 int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_error *err);
 int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err);
+/* Both servers (vpopmail's --enable-mysql-replication layout): out[0] the
+ * first line (reads), out[1] the next one (updates) when *n is 2. */
+int vp_mysql_conf_parse_all(const char *text, size_t len, vp_mysql_conf out[2], int *n,
+                            vp_error *err);
+int vp_mysql_conf_read_all(const char *path, vp_mysql_conf out[2], int *n, vp_error *err);
 /* The per-domain table of --disable-many-domains: '.' and '-' become '_'.
  * Only [a-z0-9_] may result (a normalised domain gives nothing else), at
  * most 64 characters: 0, or VA_INVALID_DOMAIN_NAME / VA_DOMAIN_NAME_TOO_LONG. */

@@ -6,9 +6,11 @@
  * fixtures' MANIFEST): tables vpopmail (or one per domain), dir_control,
  * lastauth, aliasdomains.  Where it is weak we differ in how, not in what:
  *  - prepared statements with bound parameters only, no escaping anywhere.
- *    The one name built into SQL text is the per-domain table, made from a
- *    normalised domain by vp_mysql_domain_table ([a-z0-9_] only) and
- *    backquoted;
+ *    Every SQL text is a constant, or a constant template into which
+ *    sql_for_table, the one place to audit, puts a name it checks
+ *    ([a-z0-9_]{1,64}) and backquotes: the per-domain table
+ *    (vp_mysql_domain_table of a normalised domain), or a DBA's index on
+ *    pw_domain that the count names;
  *  - dir_control is read FOR UPDATE inside a transaction and written back
  *    before it ends, so concurrent adds never lose an increment (vpopmail
  *    reads and REPLACEs without a lock).  The session runs READ COMMITTED,
@@ -18,15 +20,27 @@
  *    TABLE text (they inherit the database's charset, as vpopmail's do) and
  *    only when vpopmail would have them; an existing schema is never
  *    altered: a value longer than its column is refused before it is sent;
+ *  - a login's lastauth row is one autocommit statement sent without
+ *    waiting (mysql_stmt_execute_start); settle reads its answer before the
+ *    connection's next statement;
  *  - the connection is opened on first use, with a connect timeout that
- *    also bounds every read and write; a lost one (2006, 2013, 1927) is
+ *    also bounds every read and write (deleting a domain's rows: 60 times
+ *    it); a lost one (2006, 2013, 1927) is
  *    reopened once and the statement retried, unless a transaction was
  *    open or the statement might have run already (2013 on a write that is
  *    not idempotent): then VA_NO_AUTH_CONNECTION and the caller redoes the
- *    operation.
+ *    operation;
+ *  - with a second line in vpopmail.mysql (replication) writes and
+ *    transactions go to that server, reads to the first; a request reads
+ *    its own writes (route), a server that is down is skipped for reads and
+ *    refuses writes at once (connect_for); a COMMIT without an answer is
+ *    flagged (commit_unknown) for the caller to re-read.
  * Lookups compare the stored name with the asked one byte for byte: the
  * tables' collation (utf8mb4_general_ci) would equate "Bob", "bob" and
- * "bob ".  Listings sort bytewise (CAST(... AS BINARY)), as the cdb side.
+ * "bob ".  User listings follow the key's collation, as vpopmail's do (an
+ * index order: a page costs its offset, not the domain); the cdb side sorts
+ * bytewise.  Of the bytes a new name may hold, only '^', '_' and '`' sort
+ * differently: after the letters here, before them there.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -37,9 +51,12 @@
 #include <limits.h>
 #include <mysql.h>
 #include <mysqld_error.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef ER_CONNECTION_KILLED
 #define ER_CONNECTION_KILLED 1927
@@ -58,12 +75,18 @@ static int copy_field(char *dst, size_t size, const char *s, size_t n)
 	return 0;
 }
 
-int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_error *err)
+/* The servers of vpopmail.mysql: the first line that is not blank or a
+ * comment (reads), then the next one if any (updates); later lines are
+ * ignored, as vpopmail does.  *n: how many lines were found. */
+int vp_mysql_conf_parse_all(const char *text, size_t len, vp_mysql_conf out[2], int *n_out,
+                            vp_error *err)
 {
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
-	memset(out, 0, sizeof *out);
-	while (p < end) {
+	int found = 0;
+	memset(out, 0, 2 * sizeof *out);
+	*n_out = 0;
+	while (p < end && found < 2) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		const char *next = nl ? nl + 1 : end;
@@ -113,21 +136,38 @@ int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_err
 		}
 		if (port > 65535)
 			return vp_fail(err, VA_PARSE_ERROR, "vpopmail.mysql line %u: bad port", lineno);
-		out->port = (unsigned)port;
-		if (copy_field(out->host, sizeof out->host, f[0], fl[0]) != 0 ||
-		    copy_field(out->user, sizeof out->user, f[2], fl[2]) != 0 ||
-		    copy_field(out->password, sizeof out->password, f[3], fl[3]) != 0 ||
-		    copy_field(out->database, sizeof out->database, f[4], fl[4]) != 0) {
-			explicit_bzero(out, sizeof *out);
+		vp_mysql_conf *o = &out[found];
+		o->port = (unsigned)port;
+		if (copy_field(o->host, sizeof o->host, f[0], fl[0]) != 0 ||
+		    copy_field(o->user, sizeof o->user, f[2], fl[2]) != 0 ||
+		    copy_field(o->password, sizeof o->password, f[3], fl[3]) != 0 ||
+		    copy_field(o->database, sizeof o->database, f[4], fl[4]) != 0) {
+			explicit_bzero(out, 2 * sizeof *out);
 			return vp_fail(err, VA_PARSE_ERROR, "vpopmail.mysql line %u: a field is too long",
 			               lineno);
 		}
-		return 0;
+		found++;
+		p = next;
 	}
-	return vp_fail(err, VA_PARSE_ERROR, "vpopmail.mysql: no server|port|user|password|database line");
+	if (found == 0)
+		return vp_fail(err, VA_PARSE_ERROR,
+		               "vpopmail.mysql: no server|port|user|password|database line");
+	*n_out = found;
+	return 0;
 }
 
-int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err)
+int vp_mysql_conf_parse(const char *text, size_t len, vp_mysql_conf *out, vp_error *err)
+{
+	vp_mysql_conf two[2];
+	int n;
+	int rc = vp_mysql_conf_parse_all(text, len, two, &n, err);
+	if (rc == 0)
+		*out = two[0];
+	explicit_bzero(two, sizeof two);
+	return rc;
+}
+
+int vp_mysql_conf_read_all(const char *path, vp_mysql_conf out[2], int *n, vp_error *err)
 {
 	char *data;
 	size_t len;
@@ -136,9 +176,20 @@ int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err)
 		return vp_fail(err, VA_NO_AUTH_CONNECTION, "%s: no such file", path);
 	if (rc < 0)
 		return rc;
-	rc = vp_mysql_conf_parse(data, len, out, err);
+	rc = vp_mysql_conf_parse_all(data, len, out, n, err);
 	explicit_bzero(data, len);
 	free(data);
+	return rc;
+}
+
+int vp_mysql_conf_read(const char *path, vp_mysql_conf *out, vp_error *err)
+{
+	vp_mysql_conf two[2];
+	int n;
+	int rc = vp_mysql_conf_read_all(path, two, &n, err);
+	if (rc == 0)
+		*out = two[0];
+	explicit_bzero(two, sizeof two);
 	return rc;
 }
 
@@ -217,23 +268,46 @@ typedef struct table_slot {
 /* Prepared statements, one slot each; per-domain ones are re-prepared when
  * the table changes. */
 enum {
-	S_PROBE, S_DETECT,
-	S_USER_GET, S_USER_GET_LOCK, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
+	S_PROBE, S_DETECT, S_DETECT_INDEX,
+	S_USER_GET, S_USER_GET_LOCK, S_USER_AUTH_GET, S_USER_ADD, S_USER_DEL, S_USER_UPDATE, S_USER_LIST,
 	S_USER_COUNT,
 	S_DIRC_GET, S_DIRC_GET_LOCK, S_DIRC_INSERT, S_DIRC_UPDATE, S_DIRC_DEL,
 	S_LA_SET, S_LA_GET, S_LA_DEL, S_LA_DEL_DOMAIN,
 	S_AL_ADD, S_AL_DEL, S_AL_GET, S_AL_LIST, S_AL_DEL_DOMAIN,
 	S_DOM_DEL_USERS,
+	S_GTID_WAIT,
 	S_VA_GET, S_VA_GET_LOCK, S_VA_ALL, S_VA_ADD, S_VA_COPY, S_VA_DEL, S_VA_DEL_DOM, S_VL_ADD,
 	S_COUNT
 };
+
+/* Replication (a second line in vpopmail.mysql): two servers, one
+ * connection each.  The statement code works on st->m and st->stmt[]; the
+ * other server's connection waits in st->parked and use_server swaps them,
+ * so nothing else has to know there are two. */
+enum { R_READ, R_WRITE };
+typedef struct mconn {
+	MYSQL *m;
+	MYSQL_STMT *stmt[S_COUNT];
+	char *stmt_sql[S_COUNT];
+} mconn;
 
 typedef struct mstate {
 	const vp_config *cfg;
 	vp_store_options opt;
 	char conf_path[4096];
-	vp_mysql_conf conf;
+	vp_mysql_conf conf;      /* line 1: reads (and everything without line 2) */
+	vp_mysql_conf wconf;     /* line 2: updates */
 	int conf_loaded;
+	int split;               /* line 2 names another server */
+	int role;                /* the server st->m talks to */
+	mconn parked;            /* the other one's connection */
+	int up[2];               /* -1 not tried, 0 the last connect failed, 1 connected */
+	double down_at[2];       /* when its last connect failed (monotonic s) */
+	int probing;             /* the schema probe runs on the connection just made */
+	int wrote;               /* this request wrote: its reads must see that */
+	int waited;              /* gtid: the replica has this request's writes */
+	char gtid[64];           /* gtid: the last write's, from the session tracker */
+	int commit_unknown;
 
 	MYSQL *m;
 	int in_txn;
@@ -244,6 +318,7 @@ typedef struct mstate {
 	enum vp_store_layout layout; /* AUTO until probed */
 	table_info many;         /* `vpopmail` */
 	int have_dirc, have_lastauth, have_aliases;
+	char dom_index[65];      /* m_user_count: a DBA's index starting with pw_domain, or "" */
 	colinfo la[L_N], al[A_N], dc[D_N];
 	table_slot tables[TABLE_CACHE];
 	unsigned long tick;
@@ -254,6 +329,11 @@ typedef struct mstate {
 	char pending_drop[4][65]; /* per-domain tables to drop after the commit */
 	int npending;
 
+	/* A login's lastauth statement sent, its answer not read yet (settle). */
+	MYSQL_STMT *async;
+	MYSQL *async_conn;       /* the connection it went out on (replication: either) */
+	int async_wait;          /* what Connector/C waits for (MYSQL_WAIT_*) */
+	unsigned long async_sent; /* so far (vp_store_info) */
 	/* valias / vlog (issue 14, section at the end): probed on first use */
 	int va_probed, have_valias, have_vlog, vl_probed;
 	colinfo va[5], vl[6];
@@ -268,6 +348,8 @@ static int conn_lost(unsigned int e)
 
 static void drop_conn(mstate *st)
 {
+	if (st->async_conn == st->m)
+		st->async = NULL; /* its answer dies with the connection */
 	for (int i = 0; i < S_COUNT; i++) {
 		if (st->stmt[i])
 			mysql_stmt_close(st->stmt[i]);
@@ -280,6 +362,28 @@ static void drop_conn(mstate *st)
 	st->m = NULL;
 	if (st->in_txn)
 		st->txn_lost = 1;
+}
+
+/* Make the connection to server role the current one (see mconn). */
+static void use_server(mstate *st, int role)
+{
+	if (!st->split || role == st->role)
+		return;
+	mconn t = st->parked;
+	st->parked.m = st->m;
+	memcpy(st->parked.stmt, st->stmt, sizeof st->stmt);
+	memcpy(st->parked.stmt_sql, st->stmt_sql, sizeof st->stmt_sql);
+	st->m = t.m;
+	memcpy(st->stmt, t.stmt, sizeof st->stmt);
+	memcpy(st->stmt_sql, t.stmt_sql, sizeof st->stmt_sql);
+	st->role = role;
+}
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
 /* A server answer to a VA code: connection trouble, busy, or code. */
@@ -303,16 +407,104 @@ static int load_conf(mstate *st, vp_error *err)
 {
 	if (st->conf_loaded)
 		return 0;
-	int rc = vp_mysql_conf_read(st->conf_path, &st->conf, err);
-	if (rc == 0)
+	vp_mysql_conf two[2];
+	int n;
+	int rc = vp_mysql_conf_read_all(st->conf_path, two, &n, err);
+	if (rc == 0) {
+		st->conf = two[0];
+		st->wconf = two[n == 2 ? 1 : 0];
+		/* the same server twice is one server: one connection */
+		st->split = n == 2 && (strcmp(two[0].host, two[1].host) != 0 || two[0].port != two[1].port ||
+		                       strcmp(two[0].user, two[1].user) != 0 ||
+		                       strcmp(two[0].database, two[1].database) != 0);
 		st->conf_loaded = 1;
+	}
+	explicit_bzero(two, sizeof two);
 	return rc;
 }
 
-static int probe(mstate *st, vp_error *err);
+/* A server whose connect failed is tried again only after this long
+ * (seconds): a dead one then costs one connect timeout a second, not one
+ * per statement; reads meanwhile go to the other server. */
+#define DOWN_RETRY 1.0
+/* A login's lastauth row (best effort) waits longer for a dead primary. */
+#define DOWN_RETRY_LASTAUTH 10.0
 
-static int connect_now(mstate *st, vp_error *err)
+static int probe(mstate *st, vp_error *err);
+static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
+                         vp_error *err);
+
+static unsigned timeout_ms(const mstate *st)
 {
+	return (unsigned)(st->opt.connect_timeout > 0 ? st->opt.connect_timeout : DEFAULT_TIMEOUT) *
+	       1000u;
+}
+
+/* Drive a statement started with mysql_stmt_execute_start (wait: what it
+ * waits for) to its end: 0 and *ret its result, or -1 when the server said
+ * nothing for ms (the connection is then dropped, s with it).  With
+ * lib_timeout the library's own read timeout applies; without, only ms. */
+static int wait_async(mstate *st, MYSQL_STMT *s, int wait, unsigned ms, int lib_timeout, int *ret)
+{
+	while (wait != 0) {
+		struct pollfd pfd = { (int)mysql_get_socket(st->m), 0, 0 };
+		if (wait & MYSQL_WAIT_READ)
+			pfd.events |= POLLIN;
+		if (wait & MYSQL_WAIT_WRITE)
+			pfd.events |= POLLOUT;
+		if (wait & MYSQL_WAIT_EXCEPT)
+			pfd.events |= POLLPRI;
+		int lib = lib_timeout && (wait & MYSQL_WAIT_TIMEOUT);
+		int r = poll(&pfd, 1, lib ? (int)mysql_get_timeout_value_ms(st->m) : (int)ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		int ready = 0;
+		if (r > 0) {
+			if (pfd.revents & (POLLIN | POLLHUP | POLLERR))
+				ready |= MYSQL_WAIT_READ;
+			if (pfd.revents & POLLOUT)
+				ready |= MYSQL_WAIT_WRITE;
+			if (pfd.revents & POLLPRI)
+				ready |= MYSQL_WAIT_EXCEPT;
+		} else if (lib) {
+			ready = MYSQL_WAIT_TIMEOUT;
+		} else {
+			drop_conn(st);
+			return -1;
+		}
+		wait = mysql_stmt_execute_cont(ret, s, ready);
+	}
+	return 0;
+}
+
+/* Read the answer of the lastauth statement a login sent (m_lastauth_set):
+ * the protocol is one statement at a time, so every use of the connection
+ * comes here first.  Best effort as the statement was: an error is dropped
+ * (a lost connection too, which the caller then reopens); a server silent
+ * past the read timeout costs the connection, never a hang. */
+static void settle(mstate *st)
+{
+	MYSQL_STMT *s = st->async;
+	int ret = 0;
+	if (!s)
+		return;
+	/* read it on the connection it went out on, which may be the parked one */
+	int other = st->async_conn != st->m;
+	if (other)
+		use_server(st, !st->role);
+	st->async = NULL;
+	if (st->async_conn == st->m && st->m &&
+	    wait_async(st, s, st->async_wait, timeout_ms(st), 1, &ret) == 0 && ret != 0 &&
+	    conn_lost(mysql_stmt_errno(s)))
+		drop_conn(st);
+	if (other)
+		use_server(st, !st->role);
+}
+
+static int connect_role(mstate *st, vp_error *err)
+{
+	if (st->async)
+		settle(st);
 	if (st->m)
 		return 0;
 	/* A new connection would run the rest of the operation outside its
@@ -322,6 +514,11 @@ static int connect_now(mstate *st, vp_error *err)
 	int rc = load_conf(st, err);
 	if (rc != 0)
 		return rc;
+	const vp_mysql_conf *cf = st->split && st->role == R_WRITE ? &st->wconf : &st->conf;
+	if (st->split && st->up[st->role] == 0 && mono_now() - st->down_at[st->role] < DOWN_RETRY)
+		return vp_fail(err, VA_NO_AUTH_CONNECTION, "mysql %s server %s:%u is down (its last "
+		               "connect failed under %.0f s ago)", st->role == R_WRITE ? "update" : "read",
+		               cf->host, cf->port, DOWN_RETRY);
 	MYSQL *m = mysql_init(NULL);
 	if (!m)
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, "mysql_init");
@@ -332,43 +529,140 @@ static int connect_now(mstate *st, vp_error *err)
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_options(m, MYSQL_OPT_RECONNECT, &no); /* we reconnect ourselves, re-preparing */
+	/* Allows the _start/_cont calls (a login's lastauth); blocking calls
+	 * work as before. */
+	mysql_options(m, MYSQL_OPT_NONBLOCK, 0);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* Strict: a too long value fails instead of being cut.  READ COMMITTED:
 	 * see the top of the file. */
 	mysql_options(m, MYSQL_INIT_COMMAND,
 	              "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'");
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	/* gtid: each commit's OK packet carries its GTID (no extra round trip) */
+	if (st->split && st->role == R_WRITE && st->opt.read_after_write == VP_STORE_RAW_GTID)
+		mysql_options(m, MYSQL_INIT_COMMAND,
+		              "SET SESSION session_track_system_variables = 'last_gtid'");
 	const char *socket = NULL;
-	if (strcmp(st->conf.host, "localhost") == 0)
+	if (strcmp(cf->host, "localhost") == 0)
 		socket = st->opt.mysql_socket; /* NULL: Connector/C's default */
-	if (!mysql_real_connect(m, st->conf.host, st->conf.user, st->conf.password,
-	                        st->conf.database, st->conf.port, socket, CLIENT_FOUND_ROWS)) {
+	if (!mysql_real_connect(m, cf->host, cf->user, cf->password, cf->database, cf->port, socket,
+	                        CLIENT_FOUND_ROWS)) {
 		unsigned int e = mysql_errno(m);
-		rc = vp_fail(err, VA_NO_AUTH_CONNECTION, "mysql connect to %s: %u %s", st->conf.host, e,
-		             mysql_error(m));
+		rc = vp_fail(err, VA_NO_AUTH_CONNECTION, "mysql connect to %s%s: %u %s", cf->host,
+		             st->split ? (st->role == R_WRITE ? " (update server)" : " (read server)") : "",
+		             e, mysql_error(m));
 		st->last_errno = e;
+		st->up[st->role] = 0;
+		st->down_at[st->role] = mono_now();
 		mysql_close(m);
 		return rc;
 	}
 	st->m = m;
 	st->connects++;
+	st->up[st->role] = 1;
+	st->probing = 1;
 	rc = probe(st, err);
+	st->probing = 0;
 	if (rc != 0)
 		drop_conn(st);
 	return rc;
 }
 
+/* A connection for the statement about to run: the current server's, or
+ * for a read the other one's when this one is down (replica down: reads
+ * from the primary; primary down: reads, logins too, from the replica). */
+static int connect_for(mstate *st, int may_fall_back, vp_error *err)
+{
+	if (st->async)
+		settle(st); /* one statement at a time: a login's answer first */
+	if (st->m)
+		return 0;
+	int rc = connect_role(st, err);
+	if (rc == 0 || !st->split || st->in_txn || st->probing || !may_fall_back ||
+	    rc != VA_NO_AUTH_CONNECTION)
+		return rc;
+	int was = st->role;
+	vp_error e2;
+	use_server(st, !was);
+	if (connect_role(st, &e2) == 0) {
+		vp_error_clear(err);
+		return 0;
+	}
+	use_server(st, was);
+	return rc;
+}
+
+static int connect_now(mstate *st, vp_error *err)
+{
+	return connect_for(st, 1, err);
+}
+
+/* The GTID the server reported for the statement just run (gtid mode). */
+static void note_gtid(mstate *st)
+{
+	const char *d;
+	size_t l;
+	if (!st->split || st->opt.read_after_write != VP_STORE_RAW_GTID || !st->m ||
+	    st->role != R_WRITE)
+		return;
+	if (mysql_session_track_get_first(st->m, SESSION_TRACK_SYSTEM_VARIABLES, &d, &l) != 0)
+		return;
+	do {
+		int is_gtid = l == 9 && memcmp(d, "last_gtid", 9) == 0;
+		if (mysql_session_track_get_next(st->m, SESSION_TRACK_SYSTEM_VARIABLES, &d, &l) != 0)
+			break;
+		if (is_gtid && l > 0 && l < sizeof st->gtid) {
+			memcpy(st->gtid, d, l);
+			st->gtid[l] = '\0';
+			st->waited = 0;
+		}
+	} while (mysql_session_track_get_next(st->m, SESSION_TRACK_SYSTEM_VARIABLES, &d, &l) == 0);
+}
+
+static int wait_gtid(mstate *st);
+
+/* Which server the next statement goes to: writes, transactions (and so
+ * SELECT ... FOR UPDATE) to the primary; reads to the replica, except
+ * after a write of this request: then the primary, or (gtid) the replica
+ * once it has applied the write. */
+static void route(mstate *st, int write)
+{
+	if (!st->split || st->probing)
+		return;
+	if (write || st->in_txn) {
+		st->wrote = 1;
+		use_server(st, R_WRITE);
+		return;
+	}
+	if (!st->wrote || st->waited) {
+		use_server(st, R_READ);
+		return;
+	}
+	if (st->opt.read_after_write == VP_STORE_RAW_GTID && st->gtid[0]) {
+		use_server(st, R_READ);
+		if (wait_gtid(st) == 0) {
+			st->waited = 1;
+			return;
+		}
+		st->gtid[0] = '\0'; /* timed out or no replica: the primary answers */
+	}
+	use_server(st, R_WRITE);
+}
+
 /* A plain statement (no parameters: DDL, transaction control, probes). */
 static int query(mstate *st, const char *sql, int retry_ok, vp_error *err)
 {
+	route(st, 1); /* DDL and transaction control: the primary's */
 	for (int attempt = 0;; attempt++) {
-		int rc = connect_now(st, err);
+		int rc = connect_for(st, 0, err);
 		if (rc != 0)
 			return rc;
 		if (mysql_real_query(st->m, sql, strlen(sql)) == 0) {
 			MYSQL_RES *res = mysql_store_result(st->m);
 			if (res)
 				mysql_free_result(res);
+			if (!st->in_txn)
+				note_gtid(st);
 			return 0;
 		}
 		unsigned int e = mysql_errno(st->m);
@@ -412,6 +706,15 @@ typedef struct rcol {
  * after a lost connection when that is safe (see the top).  On success the
  * statement is returned, executed, results not yet bound. */
 #define RUN_IDEMPOTENT 0x01
+/* Send only: the answer is read by settle at the next use of the connection
+ * (*out is NULL then).  Never inside a transaction. */
+#define RUN_ASYNC 0x02
+/* Work that grows with the domain (a domain's rows deleted): the answer may
+ * take LONG_TIMEOUTS read timeouts, not one. */
+#define RUN_LONG 0x04
+#define LONG_TIMEOUTS 60
+#define RUN_WRITE 0x08      /* to the primary */
+#define RUN_HERE 0x10       /* on the current connection, whatever route says */
 static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int flags,
                MYSQL_STMT **out, vp_error *err)
 {
@@ -420,11 +723,19 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 	my_bool nulls[MAX_PARAMS];
 	if (np > MAX_PARAMS)
 		return vp_fail(err, VA_BAD_CONFIG, "too many parameters");
+	if (!(flags & RUN_HERE))
+		route(st, flags & RUN_WRITE); /* (gtid: may wait on the replica first) */
 	st->last_errno = 0;
+	int to_primary = (flags & RUN_WRITE) || st->in_txn;
+	int tried = -1; /* a read that fell back to the other server may meet its dead link too */
 	for (int attempt = 0;; attempt++) {
-		int rc = connect_now(st, err);
+		int rc = connect_for(st, !to_primary && !(flags & RUN_HERE), err);
 		if (rc != 0)
 			return rc;
+		if (attempt == 1 && tried >= 0 && st->role != tried)
+			attempt = 0, tried = 2; /* once */
+		else if (tried != 2)
+			tried = st->role;
 		MYSQL_STMT *s = st->stmt[id];
 		if (s && strcmp(st->stmt_sql[id], sql) != 0) {
 			mysql_stmt_close(s);
@@ -476,10 +787,31 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 					nulls[i] = 1;
 				}
 			}
-			if ((np > 0 && mysql_stmt_bind_param(s, b) != 0) || mysql_stmt_execute(s) != 0) {
+			int ret = 0, wait = 0;
+			if (np > 0 && mysql_stmt_bind_param(s, b) != 0)
+				ret = 1;
+			else if (flags & RUN_LONG) {
+				if ((wait = mysql_stmt_execute_start(&ret, s)) != 0 &&
+				    wait_async(st, s, wait, timeout_ms(st) * LONG_TIMEOUTS, 0, &ret) != 0)
+					return sql_fail(st, CR_SERVER_LOST, "no answer", VA_NO_AUTH_CONNECTION,
+					                err, "execute");
+			} else if (!(flags & RUN_ASYNC))
+				ret = mysql_stmt_execute(s);
+			else if ((wait = mysql_stmt_execute_start(&ret, s)) != 0) {
+				/* the request is in Connector/C's buffer: b may go */
+				st->async = s;
+				st->async_conn = st->m;
+				st->async_wait = wait;
+				st->async_sent++;
+				*out = NULL;
+				return 0;
+			}
+			if (ret != 0) {
 				e = mysql_stmt_errno(s);
 				emsg = mysql_stmt_error(s);
 			} else {
+				if ((flags & RUN_WRITE) && !st->in_txn)
+					note_gtid(st);
 				*out = s;
 				return 0;
 			}
@@ -573,15 +905,37 @@ static int select_one(mstate *st, int id, const char *sql, const bparam *p, int 
 	return rc;
 }
 
+/* gtid: 0 once the replica (the current connection) has applied st->gtid,
+ * -1 when it did not within gtid_wait_ms, or cannot say (not a replica:
+ * NULL; down). */
+static int wait_gtid(mstate *st)
+{
+	vp_error e;
+	MYSQL_STMT *s;
+	MYSQL_BIND b[1];
+	long long r = -1;
+	rcol res[1] = { RN(&r) };
+	bparam prm[2] = { PS(st->gtid), PI(st->opt.gtid_wait_ms > 0 ? st->opt.gtid_wait_ms : 1000) };
+	if (connect_for(st, 0, &e) != 0 ||
+	    run(st, S_GTID_WAIT, "SELECT MASTER_GTID_WAIT(?, ? / 1000)", prm, 2,
+	        RUN_HERE | RUN_IDEMPOTENT, &s, &e) != 0 ||
+	    bind_result(st, s, res, 1, b, 1, &e) != 0)
+		return -1;
+	int f = fetch(st, s, res, 1, &e);
+	if (st->stmt[S_GTID_WAIT] == s)
+		done(s);
+	return f == 1 && !res[0].is_null && r == 0 ? 0 : -1;
+}
+
 /* A write: the number of rows it matched, or <0. */
 static long long write_rows(mstate *st, int id, const char *sql, const bparam *p, int np,
                             int flags, vp_error *err)
 {
 	MYSQL_STMT *s;
-	int rc = run(st, id, sql, p, np, flags, &s, err);
+	int rc = run(st, id, sql, p, np, flags | RUN_WRITE, &s, err);
 	if (rc != 0)
 		return rc;
-	return (long long)mysql_stmt_affected_rows(s);
+	return s ? (long long)mysql_stmt_affected_rows(s) : 1; /* sent (RUN_ASYNC) */
 }
 
 /* ---- schema ---- */
@@ -730,35 +1084,27 @@ static int create(mstate *st, const char *sql, vp_error *err)
 	return query(st, sql, 1, err);
 }
 
-static int ensure_dirc(mstate *st, vp_error *err)
+/* A table of vpopmail's beside the user table: created (vpopmail's text)
+ * when missing, then probed. */
+static int ensure(mstate *st, int *have, const char *create_sql, const char *table,
+                  const char *const *cols, colinfo *info, int n, vp_error *err)
 {
 	int rc;
-	if (st->have_dirc)
+	if (*have)
 		return 0;
-	if ((rc = create(st, sql_create_dirc, err)) != 0)
+	if ((rc = create(st, create_sql, err)) != 0)
 		return rc;
-	return probe_table(st, "dir_control", dirc_cols, st->dc, D_N, &st->have_dirc, err);
+	return probe_table(st, table, cols, info, n, have, err);
 }
 
-static int ensure_lastauth(mstate *st, vp_error *err)
-{
-	int rc;
-	if (st->have_lastauth)
-		return 0;
-	if ((rc = create(st, sql_create_lastauth, err)) != 0)
-		return rc;
-	return probe_table(st, "lastauth", lastauth_cols, st->la, L_N, &st->have_lastauth, err);
-}
-
-static int ensure_aliases(mstate *st, vp_error *err)
-{
-	int rc;
-	if (st->have_aliases)
-		return 0;
-	if ((rc = create(st, sql_create_aliases, err)) != 0)
-		return rc;
-	return probe_table(st, "aliasdomains", alias_cols, st->al, A_N, &st->have_aliases, err);
-}
+#define ensure_dirc(st, err) \
+	ensure(st, &(st)->have_dirc, sql_create_dirc, "dir_control", dirc_cols, (st)->dc, D_N, err)
+#define ensure_lastauth(st, err) \
+	ensure(st, &(st)->have_lastauth, sql_create_lastauth, "lastauth", lastauth_cols, (st)->la, \
+	       L_N, err)
+#define ensure_aliases(st, err) \
+	ensure(st, &(st)->have_aliases, sql_create_aliases, "aliasdomains", alias_cols, (st)->al, \
+	       A_N, err)
 
 /* Characters of s as the server counts them (UTF-8; ASCII is one each). */
 static unsigned long chars(const char *s)
@@ -791,6 +1137,7 @@ static int m_open(const vp_config *cfg, const vp_store_options *opt, void **out,
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
 	st->cfg = cfg;
 	st->opt = *opt;
+	st->up[R_READ] = st->up[R_WRITE] = -1;
 	int n;
 	if (opt->mysql_config)
 		n = snprintf(st->conf_path, sizeof st->conf_path, "%s", opt->mysql_config);
@@ -810,9 +1157,23 @@ static void m_close(void *p)
 	mstate *st = p;
 	if (!st)
 		return;
+	if (st->async && st->m)
+		settle(st); /* the login's row is written before we hang up */
+	drop_conn(st);
+	use_server(st, !st->role);
 	drop_conn(st);
 	explicit_bzero(&st->conf, sizeof st->conf);
+	explicit_bzero(&st->wconf, sizeof st->wconf);
 	free(st);
+}
+
+static void server_text(const mstate *st, const vp_mysql_conf *c, char *out, size_t size)
+{
+	if (strcmp(c->host, "localhost") == 0 && c->port == 0)
+		snprintf(out, size, "localhost via socket %s",
+		         st->opt.mysql_socket ? st->opt.mysql_socket : "(default)");
+	else
+		snprintf(out, size, "%s:%u", c->host, c->port ? c->port : 3306);
 }
 
 static void m_info(void *p, vp_store_info *out)
@@ -820,25 +1181,42 @@ static void m_info(void *p, vp_store_info *out)
 	mstate *st = p;
 	vp_error ignored;
 	if (load_conf(st, &ignored) == 0) {
-		if (strcmp(st->conf.host, "localhost") == 0 && st->conf.port == 0)
-			snprintf(out->server, sizeof out->server, "localhost via socket %s",
-			         st->opt.mysql_socket ? st->opt.mysql_socket : "(default)");
-		else
-			snprintf(out->server, sizeof out->server, "%s:%u", st->conf.host,
-			         st->conf.port ? st->conf.port : 3306);
+		server_text(st, &st->conf, out->server, sizeof out->server);
+		if (st->split)
+			server_text(st, &st->wconf, out->write_server, sizeof out->write_server);
 		snprintf(out->database, sizeof out->database, "%s", st->conf.database);
 	}
+	out->read_up = st->conf_loaded && st->split ? st->up[R_READ] : (st->m ? 1 : -1);
+	out->write_up = st->conf_loaded && st->split ? st->up[R_WRITE] : out->read_up;
 	out->layout = st->m ? st->layout : VP_STORE_LAYOUT_AUTO;
 	out->clear_column = !st->m ? -1 : st->layout == VP_STORE_LAYOUT_MANY
 		? st->many.col[C_CLEAR].present : -1;
 	out->connected = st->m != NULL;
 	out->connects = st->connects;
+	out->sent_ahead = st->async_sent;
 }
 
+static int ping_one(mstate *st, int fall_back, vp_error *err);
+
+/* Both servers with replication (phpinfo shows each): the first failure. */
 static int m_ping(void *p, vp_error *err)
 {
 	mstate *st = p;
-	int rc = connect_now(st, err);
+	vp_error e2;
+	if (load_conf(st, err) != 0 || !st->split || st->in_txn)
+		return ping_one(st, 1, err);
+	int was = st->role;
+	use_server(st, R_READ);
+	int r1 = ping_one(st, 0, err); /* no fallback: this server's answer */
+	use_server(st, R_WRITE);
+	int r2 = ping_one(st, 0, r1 ? &e2 : err);
+	use_server(st, was);
+	return r1 ? r1 : r2;
+}
+
+static int ping_one(mstate *st, int fall_back, vp_error *err)
+{
+	int rc = connect_for(st, fall_back, err);
 	if (rc != 0)
 		return rc;
 	if (mysql_ping(st->m) == 0)
@@ -847,7 +1225,7 @@ static int m_ping(void *p, vp_error *err)
 		return sql_fail(st, mysql_errno(st->m), mysql_error(st->m), VA_NO_AUTH_CONNECTION, err,
 		                "ping");
 	drop_conn(st);
-	return connect_now(st, err);
+	return connect_for(st, fall_back, err);
 }
 
 static int m_begin(void *p, const vp_domain_info *dom, unsigned need, vp_error *err)
@@ -881,28 +1259,36 @@ static int m_commit(void *p, vp_error *err)
 	mstate *st = p;
 	if (!st->in_txn)
 		return vp_fail(err, VA_BAD_CONFIG, "commit without a transaction");
+	st->commit_unknown = 0; /* a lost connection took the transaction with it */
 	if (st->txn_lost || !st->m) {
 		end_txn(st);
 		st->npending = 0;
 		return vp_fail(err, VA_NO_AUTH_CONNECTION, "the connection was lost in the transaction");
 	}
 	int rc = 0;
+	st->commit_unknown = 0;
 	if (mysql_commit(st->m) != 0) {
 		unsigned int e = mysql_errno(st->m);
 		rc = sql_fail(st, e, mysql_error(st->m), VA_COULD_NOT_UPDATE_FILE, err, "commit");
-		if (conn_lost(e))
+		if (conn_lost(e)) {
+			/* no answer: it may have committed; the caller must find out */
+			st->commit_unknown = 1;
+			st->gtid[0] = '\0'; /* read it back from the primary */
 			drop_conn(st);
+		}
 		end_txn(st);
 		st->npending = 0;
 		return rc;
 	}
+	note_gtid(st);
 	end_txn(st);
 	/* Emptied in the transaction; an empty table left behind is harmless. */
 	for (int i = 0; i < st->npending; i++) {
 		char sql[128];
 		vp_error ignored;
-		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS `%s`", st->pending_drop[i]);
-		if (query(st, sql, 1, &ignored) == 0)
+		if (sql_for_table(sql, sizeof sql, "DROP TABLE IF EXISTS %T", st->pending_drop[i],
+		                  &ignored) == 0 &&
+		    query(st, sql, 1, &ignored) == 0)
 			forget_table(st, st->pending_drop[i]);
 	}
 	st->npending = 0;
@@ -925,22 +1311,115 @@ static int m_rollback(void *p, vp_error *err)
 
 /* ---- user records ---- */
 
-/* The key column compared bytewise too (the index still finds the row). */
-#define NAME_EXACT "CAST(pw_name AS BINARY) = CAST(? AS BINARY)"
-
 static const char *dom_name(const vp_domain_info *dom)
 {
 	return dom->realdomain[0] ? dom->realdomain : dom->name;
 }
 
-/* "pw_name, pw_passwd, ... [, pw_clear_passwd]" as this table has them. */
-static void select_cols(const utable *u, char *out, size_t size)
+/* ---- SQL text of the user tables ----
+ * Each statement is a constant template of the sets below, indexed
+ * [many][clear]: the shared `vpopmail` table (pw_domain in the key) or a
+ * per-domain one, without or with a pw_clear_passwd column.  The table name
+ * goes in by sql_for_table only; every value is a bound parameter. */
+
+#define UCOLS "pw_name, pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell"
+#define UCOLS_C UCOLS ", pw_clear_passwd"
+#define UVALS "?, ?, ?, ?, ?, ?, ?"
+#define UVALS_C UVALS ", ?"
+#define W_ONE " WHERE pw_name = ?"
+#define W_MANY " WHERE pw_name = ? AND pw_domain = ?"
+/* The key column compared bytewise too (the index still finds the row). */
+#define NAME_EXACT "CAST(pw_name AS BINARY) = CAST(? AS BINARY)"
+#define USET(ONE, MANY) { { ONE(UCOLS), ONE(UCOLS_C) }, { MANY(UCOLS), MANY(UCOLS_C) } }
+
+#define GET_ONE(c) "SELECT " c " FROM %T" W_ONE
+#define GET_MANY(c) "SELECT " c " FROM %T" W_MANY
+static const char *const t_get[2][2] = USET(GET_ONE, GET_MANY);
+#define LOCK_ONE(c) "SELECT " c " FROM %T" W_ONE " FOR UPDATE"
+#define LOCK_MANY(c) "SELECT " c " FROM %T" W_MANY " FOR UPDATE"
+static const char *const t_get_lock[2][2] = USET(LOCK_ONE, LOCK_MANY);
+/* the name's row and the postmaster's (m_user_auth_get) */
+#define AUTH_ONE(c) "SELECT " c " FROM %T WHERE pw_name IN (?, 'postmaster')"
+#define AUTH_MANY(c) "SELECT " c " FROM %T WHERE pw_name IN (?, 'postmaster') AND pw_domain = ?"
+static const char *const t_auth_get[2][2] = USET(AUTH_ONE, AUTH_MANY);
+/* The index order (the collation's, as vpopmail lists): a page reads
+ * offset + limit keys, never sorts the domain.  On the shared table the
+ * page's names come first from a key-only scan (the PRIMARY KEY, or a DBA's
+ * index on pw_domain when there is one), then only those rows. */
+#define LIST_ONE(c) "SELECT " c " FROM %T ORDER BY pw_name LIMIT ? OFFSET ?"
+#define LIST_MANY(c) "SELECT " c " FROM %T v JOIN (SELECT pw_name AS k FROM `vpopmail` " \
+	"WHERE pw_domain = ? ORDER BY pw_name LIMIT ? OFFSET ?) p ON v.pw_name = p.k " \
+	"WHERE v.pw_domain = ? ORDER BY v.pw_name"
+static const char *const t_list[2][2] = USET(LIST_ONE, LIST_MANY);
+static const char *const t_add[2][2] = {
+	{ "INSERT INTO %T ( " UCOLS " ) VALUES ( " UVALS " )",
+	  "INSERT INTO %T ( " UCOLS_C " ) VALUES ( " UVALS_C " )" },
+	{ "INSERT INTO %T ( pw_domain, " UCOLS " ) VALUES ( ?, " UVALS " )",
+	  "INSERT INTO %T ( pw_domain, " UCOLS_C " ) VALUES ( ?, " UVALS_C " )" },
+};
+/* Every column as IF(changed, value, itself): one text for any set of
+ * changed fields. */
+#define USETS "pw_passwd = IF(?, ?, pw_passwd), pw_uid = IF(?, ?, pw_uid), " \
+	"pw_gid = IF(?, ?, pw_gid), pw_gecos = IF(?, ?, pw_gecos), pw_dir = IF(?, ?, pw_dir), " \
+	"pw_shell = IF(?, ?, pw_shell)"
+#define USETS_C USETS ", pw_clear_passwd = IF(?, ?, pw_clear_passwd)"
+static const char *const t_update[2][2] = {
+	{ "UPDATE %T SET " USETS W_ONE " AND " NAME_EXACT,
+	  "UPDATE %T SET " USETS_C W_ONE " AND " NAME_EXACT },
+	{ "UPDATE %T SET " USETS W_ONE " AND " NAME_EXACT " AND pw_domain = ?",
+	  "UPDATE %T SET " USETS_C W_ONE " AND " NAME_EXACT " AND pw_domain = ?" },
+};
+/* The exact name: the collation alone would also match "Bob " for "bob". */
+static const char *const t_del[2] = { "DELETE FROM %T" W_ONE " AND " NAME_EXACT,
+	"DELETE FROM %T" W_ONE " AND " NAME_EXACT " AND pw_domain = ?" };
+static const char *const t_count[2] = { "SELECT COUNT(*) FROM %T",
+	"SELECT COUNT(*) FROM %T WHERE pw_domain = ?" };
+/* vpopmail 5.6's CREATE TABLEs (the name backquoted) */
+static const char *const t_create[2][2] = {
+	{ "CREATE TABLE IF NOT EXISTS %T ( " TBL_ONE_COLS ", primary key (pw_name )  )",
+	  "CREATE TABLE IF NOT EXISTS %T ( " TBL_ONE_COLS TBL_CLEAR_COL ", primary key (pw_name )  )" },
+	{ "CREATE TABLE IF NOT EXISTS %T ( " TBL_MANY_COLS ", primary key (pw_name, pw_domain )  )",
+	  "CREATE TABLE IF NOT EXISTS %T ( " TBL_MANY_COLS TBL_CLEAR_COL
+	  ", primary key (pw_name, pw_domain )  )" },
+};
+
+/* The one place a name enters SQL text: tmpl with its one "%T" replaced by
+ * the backquoted name, which must be 1-64 of [a-z0-9_]: a table
+ * (vp_mysql_domain_table's output, or "vpopmail"), or the DBA's index on
+ * pw_domain as information_schema names it. */
+static int sql_for_table(char *buf, size_t size, const char *tmpl, const char *table,
+                         vp_error *err)
 {
-	snprintf(out, size, "pw_name, pw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell%s",
-	         u->t->col[C_CLEAR].present ? ", pw_clear_passwd" : "");
+	size_t tl = strlen(table);
+	const char *at = strstr(tmpl, "%T");
+	if (tl == 0 || tl > 64 || strspn(table, "abcdefghijklmnopqrstuvwxyz0123456789_") != tl)
+		return vp_fail(err, VA_INVALID_DOMAIN_NAME, "not a table name");
+	if (!at || strstr(at + 2, "%T") || strlen(tmpl) + tl + 1 > size)
+		return vp_fail(err, VA_BAD_CONFIG, "SQL template");
+	size_t n = (size_t)(at - tmpl);
+	memcpy(buf, tmpl, n);
+	buf[n++] = '`';
+	memcpy(buf + n, table, tl);
+	n += tl;
+	buf[n++] = '`';
+	strcpy(buf + n, at + 2);
+	return 0;
 }
 
-/* Result columns of select_cols into e. */
+/* The domain's user table and the text of one statement of set on it:
+ * 0, or 1 when the table does not exist (nothing built), or <0. */
+static int user_sql(mstate *st, const vp_domain_info *dom, utable *u, const char *const set[2][2],
+                    char *sql, size_t size, vp_error *err)
+{
+	int rc = user_table(st, dom, u, err);
+	if (rc != 0)
+		return rc;
+	if (!u->t->exists)
+		return 1;
+	return sql_for_table(sql, size, set[u->many][u->t->col[C_CLEAR].present], u->name, err);
+}
+
+/* Result columns of UCOLS[_C] into e. */
 typedef struct urow {
 	long long uid, gid;
 	rcol r[8];
@@ -973,22 +1452,13 @@ static int m_user_get(void *p, const vp_domain_info *dom, const char *name, unsi
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
-	memset(out, 0, sizeof *out);
-	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
+	char sql[512];
 	int lock = (flags & VP_STORE_GET_LOCK) && st->in_txn;
-	select_cols(&u, cols, sizeof cols);
+	memset(out, 0, sizeof *out);
+	int rc = user_sql(st, dom, &u, lock ? t_get_lock : t_get, sql, sizeof sql, err);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_name = ? AND pw_domain = ?%s",
-		         cols, lock ? " FOR UPDATE" : "");
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` WHERE pw_name = ?%s", cols, u.name,
-		         lock ? " FOR UPDATE" : "");
 	urow w;
 	urow_init(&w, &u, out);
 	rc = select_one(st, lock ? S_USER_GET_LOCK : S_USER_GET, sql, prm, u.many ? 2 : 1, w.r, w.n,
@@ -1008,6 +1478,93 @@ static int m_user_get(void *p, const vp_domain_info *dom, const char *name, unsi
 	return rc;
 }
 
+/* The row of name and the postmaster's in one statement: two key lookups
+ * whether name exists or not, so that an unknown name costs what a known
+ * one does, and its decoy hash is one this domain really holds (the site's
+ * scheme and cost, whatever the configured scheme is). */
+static int m_user_auth_get(void *p, const vp_domain_info *dom, const char *name,
+                           vp_user_entry *out, char *decoy, size_t dsize, vp_error *err)
+{
+	mstate *st = p;
+	utable u;
+	char sql[512];
+	memset(out, 0, sizeof *out);
+	int rc = user_sql(st, dom, &u, t_auth_get, sql, sizeof sql, err);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	bparam prm[2] = { PS(name), PS(dom_name(dom)) };
+	vp_user_entry *row = malloc(sizeof *row);
+	if (!row)
+		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	urow w;
+	urow_init(&w, &u, row);
+	MYSQL_STMT *s;
+	MYSQL_BIND b[8];
+	int found = 0;
+	if ((rc = run(st, S_USER_AUTH_GET, sql, prm, u.many ? 2 : 1, RUN_IDEMPOTENT, &s, err)) == 0 &&
+	    (rc = bind_result(st, s, w.r, w.n, b, 1, err)) == 0) {
+		while ((rc = fetch(st, s, w.r, w.n, err)) == 1) {
+			urow_done(&w, row);
+			if (!found && strcmp(row->name, name) == 0) {
+				*out = *row;
+				found = 1;
+			} else if (strlen(row->passwd) < dsize) {
+				strcpy(decoy, row->passwd); /* the postmaster (or a twin by collation) */
+			}
+		}
+		if (st->stmt[S_USER_AUTH_GET] == s)
+			done(s);
+	}
+	explicit_bzero(row, sizeof *row);
+	free(row);
+	if (found && strcmp(name, "postmaster") == 0 && strlen(out->passwd) < dsize)
+		strcpy(decoy, out->passwd);
+	if (rc < 0) {
+		explicit_bzero(out, sizeof *out);
+		explicit_bzero(decoy, dsize);
+		if (st->last_errno == ER_NO_SUCH_TABLE && !u.many) {
+			forget_table(st, u.name);
+			vp_error_clear(err);
+			return 0;
+		}
+		return rc;
+	}
+	return found;
+}
+
+/* Well-formed UTF-8 (RFC 3629: no overlong form, surrogate or value past
+ * U+10FFFF)?  The connection speaks utf8mb4, as vpopmail's own does
+ * (Connector/C's default): the server refuses anything else (1366). */
+static int utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned n, cp;
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if (*p >= 0xC2 && *p <= 0xDF) {
+			n = 1, cp = *p & 0x1F;
+		} else if (*p >= 0xE0 && *p <= 0xEF) {
+			n = 2, cp = *p & 0x0F;
+		} else if (*p >= 0xF0 && *p <= 0xF4) {
+			n = 3, cp = *p & 0x07;
+		} else {
+			return 0;
+		}
+		for (unsigned i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
 /* Every value of e the row gets must fit its column. */
 static int user_fits(const utable *u, const vp_domain_info *dom, const vp_user_entry *e,
                      unsigned fields, int clear, vp_error *err)
@@ -1015,6 +1572,14 @@ static int user_fits(const utable *u, const vp_domain_info *dom, const vp_user_e
 	const colinfo *c = u->t->col;
 	const char *t = u->name;
 	int rc;
+	/* cdb takes any bytes there; here a clear refusal before any write,
+	 * not the server's "Incorrect string value" mid-transaction */
+	if ((fields & VP_STORE_F_GECOS) && !utf8_ok(e->gecos))
+		return vp_fail(err, VA_BAD_CHAR, "in gecos: not UTF-8, which the connection to the "
+		                                 "server (utf8mb4) carries");
+	if (clear && !utf8_ok(e->clear))
+		return vp_fail(err, VA_BAD_CHAR, "in the password (stored in clear text): not UTF-8, "
+		                                 "which the connection to the server (utf8mb4) carries");
 	if ((rc = fits(&c[C_NAME], t, "pw_name", e->name, VA_USER_NAME_TOO_LONG, err)) != 0 ||
 	    (u->many &&
 	     (rc = fits(&c[C_DOMAIN], t, "pw_domain", dom_name(dom), VA_DOMAIN_NAME_TOO_LONG, err)) != 0) ||
@@ -1051,10 +1616,10 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 	mstate *st = p;
 	utable u;
 	char sql[512];
-	int rc = user_table(st, dom, &u, err);
-	if (rc != 0)
+	int rc = user_sql(st, dom, &u, t_add, sql, sizeof sql, err);
+	if (rc < 0)
 		return rc;
-	if (!u.t->exists)
+	if (rc == 1)
 		return missing_table(&u, dom, err);
 	int clear = u.t->col[C_CLEAR].present;
 	int clear_val = clear && e->has_clear;
@@ -1062,9 +1627,9 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 		return rc;
 	bparam prm[9];
 	int n = 0;
-	prm[n++] = PS(e->name);
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
+	prm[n++] = PS(e->name);
 	prm[n++] = PS(e->passwd);
 	prm[n++] = PI(e->uid_flag);
 	prm[n++] = PI(e->flags);
@@ -1073,11 +1638,6 @@ static int m_user_add(void *p, const vp_domain_info *dom, const vp_user_entry *e
 	prm[n++] = PS(e->quota);
 	if (clear)
 		prm[n++] = clear_val ? PS(e->clear) : PNULL;
-	snprintf(sql, sizeof sql,
-	         "INSERT INTO `%s` ( pw_name, %spw_passwd, pw_uid, pw_gid, pw_gecos, pw_dir, pw_shell%s ) "
-	         "VALUES ( ?, %s?, ?, ?, ?, ?, ?%s )",
-	         u.name, u.many ? "pw_domain, " : "", clear ? ", pw_clear_passwd" : "",
-	         u.many ? "?, " : "", clear ? ", ?" : "");
 	long long r = write_rows(st, S_USER_ADD, sql, prm, n, 0, err);
 	if (r < 0 && st->last_errno == ER_DUP_ENTRY)
 		return vp_fail(err, VA_USERNAME_EXISTS, "%s@%s", e->name, dom_name(dom));
@@ -1094,10 +1654,9 @@ static int m_user_del(void *p, const vp_domain_info *dom, const char *name, vp_e
 		return rc;
 	if (!u.t->exists)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", name, dom_name(dom));
-	/* The exact name: the collation alone would also match "Bob " for "bob". */
+	if ((rc = sql_for_table(sql, sizeof sql, t_del[u.many], u.name, err)) != 0)
+		return rc;
 	bparam prm[3] = { PS(name), PS(name), PS(dom_name(dom)) };
-	snprintf(sql, sizeof sql, "DELETE FROM `%s` WHERE pw_name = ? AND " NAME_EXACT "%s", u.name,
-	         u.many ? " AND pw_domain = ?" : "");
 	long long r = write_rows(st, S_USER_DEL, sql, prm, u.many ? 3 : 2, 0, err);
 	if (r < 0)
 		return (int)r;
@@ -1111,49 +1670,41 @@ static int m_user_update(void *p, const vp_domain_info *dom, const vp_user_entry
 {
 	mstate *st = p;
 	utable u;
-	char sql[640];
-	int rc = user_table(st, dom, &u, err);
-	if (rc != 0)
+	char sql[1024];
+	int rc = user_sql(st, dom, &u, t_update, sql, sizeof sql, err);
+	if (rc < 0)
 		return rc;
-	if (!u.t->exists)
+	if (rc == 1)
 		return vp_fail(err, VA_USER_DOES_NOT_EXIST, "%s@%s", e->name, dom_name(dom));
 	int clear = clear_written(&u, fields);
 	int clear_val = clear && e->has_clear;
 	if ((rc = user_fits(&u, dom, e, fields, clear_val, err)) != 0)
 		return rc;
-	bparam prm[11];
+	if (!(fields & (VP_STORE_F_PASSWD | VP_STORE_F_UID | VP_STORE_F_FLAGS | VP_STORE_F_GECOS |
+	                VP_STORE_F_DIR | VP_STORE_F_QUOTA)) && !clear)
+		return 0; /* only a clear password, and nowhere to put it */
+	/* (changed?, value) for each column of t_update, in its order */
+	bparam prm[17];
 	int n = 0;
-	size_t len = (size_t)snprintf(sql, sizeof sql, "UPDATE `%s` SET ", u.name);
-	static const struct { unsigned f; const char *col; } map[] = {
-		{ VP_STORE_F_PASSWD, "pw_passwd" }, { VP_STORE_F_UID, "pw_uid" },
-		{ VP_STORE_F_FLAGS, "pw_gid" }, { VP_STORE_F_GECOS, "pw_gecos" },
-		{ VP_STORE_F_DIR, "pw_dir" }, { VP_STORE_F_QUOTA, "pw_shell" },
-	};
-	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-		if (!(fields & map[i].f))
-			continue;
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s = ?", n ? ", " : "",
-		                        map[i].col);
-		switch (map[i].f) {
-		case VP_STORE_F_PASSWD: prm[n++] = PS(e->passwd); break;
-		case VP_STORE_F_UID: prm[n++] = PI(e->uid_flag); break;
-		case VP_STORE_F_FLAGS: prm[n++] = PI(e->flags); break;
-		case VP_STORE_F_GECOS: prm[n++] = PS(e->gecos); break;
-		case VP_STORE_F_DIR: prm[n++] = PS(e->dir); break;
-		default: prm[n++] = PS(e->quota); break;
-		}
-	}
-	if (clear) {
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%spw_clear_passwd = ?",
-		                        n ? ", " : "");
+#define SETP(flag, value) \
+	do { \
+		int on_ = (fields & (flag)) != 0; \
+		prm[n++] = PI(on_); \
+		prm[n++] = on_ ? (value) : PNULL; \
+	} while (0)
+	SETP(VP_STORE_F_PASSWD, PS(e->passwd));
+	SETP(VP_STORE_F_UID, PI(e->uid_flag));
+	SETP(VP_STORE_F_FLAGS, PI(e->flags));
+	SETP(VP_STORE_F_GECOS, PS(e->gecos));
+	SETP(VP_STORE_F_DIR, PS(e->dir));
+	SETP(VP_STORE_F_QUOTA, PS(e->quota));
+#undef SETP
+	if (u.t->col[C_CLEAR].present) {
+		prm[n++] = PI(clear);
 		prm[n++] = clear_val ? PS(e->clear) : PNULL;
 	}
-	if (n == 0)
-		return 0; /* only a clear password, and nowhere to put it */
 	prm[n++] = PS(e->name);
 	prm[n++] = PS(e->name);
-	snprintf(sql + len, sizeof sql - len, " WHERE pw_name = ? AND " NAME_EXACT "%s",
-	         u.many ? " AND pw_domain = ?" : "");
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
 	/* CLIENT_FOUND_ROWS: matched rows, also when nothing changed. */
@@ -1170,25 +1721,18 @@ static int m_user_list(void *p, const vp_domain_info *dom, unsigned long offset,
 {
 	mstate *st = p;
 	utable u;
-	char cols[160], sql[512];
-	int rc = user_table(st, dom, &u, err);
+	char sql[512];
+	int rc = user_sql(st, dom, &u, t_list, sql, sizeof sql, err);
 	if (rc != 0)
-		return rc;
-	if (!u.t->exists)
-		return 0;
-	select_cols(&u, cols, sizeof cols);
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT %s FROM `vpopmail` WHERE pw_domain = ? "
-		         "ORDER BY CAST(pw_name AS BINARY) LIMIT ? OFFSET ?", cols);
-	else
-		snprintf(sql, sizeof sql, "SELECT %s FROM `%s` ORDER BY CAST(pw_name AS BINARY) "
-		         "LIMIT ? OFFSET ?", cols, u.name);
-	bparam prm[3];
+		return rc < 0 ? rc : 0;
+	bparam prm[4];
 	int n = 0;
 	if (u.many)
 		prm[n++] = PS(dom_name(dom));
 	prm[n++] = PI(limit ? (long long)limit : LLONG_MAX);
 	prm[n++] = PI(offset > (unsigned long)LLONG_MAX ? LLONG_MAX : (long long)offset);
+	if (u.many)
+		prm[n++] = PS(dom_name(dom));
 	MYSQL_STMT *s;
 	MYSQL_BIND b[8];
 	vp_user_entry *e = malloc(sizeof *e);
@@ -1224,13 +1768,32 @@ static int m_user_count(void *p, const vp_domain_info *dom, unsigned long *count
 	if (rc != 0 || !u.t->exists)
 		return rc;
 	bparam prm[1] = { PS(dom_name(dom)) };
-	if (u.many)
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM `vpopmail` WHERE pw_domain = ?");
-	else
-		snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM `%s`", u.name);
 	long long n = 0;
 	rcol r[1] = { RN(&n) };
-	rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
+	vp_error ignored;
+	/* We never create one (no INDEX privilege), but a DBA may add (or drop)
+	 * one at any time: looked up for each count (a key lookup, against a
+	 * count that scans the domain).  Named, since the optimizer takes the
+	 * table scan when one domain is most of the table. */
+	static const char dom_index[] =
+		"SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+		"AND TABLE_NAME = 'vpopmail' AND SEQ_IN_INDEX = 1 AND COLUMN_NAME = 'pw_domain' "
+		"ORDER BY INDEX_NAME LIMIT 1";
+	rcol ri[1] = { RS(st->dom_index) };
+	st->dom_index[0] = '\0';
+	if (u.many && (rc = select_one(st, S_DETECT_INDEX, dom_index, NULL, 0, ri, 1, err)) < 0)
+		return rc;
+	/* with the DBA's index named (an index name sql_for_table refuses, or
+	 * one dropped since: the plain count) */
+	if (!u.many || !st->dom_index[0] ||
+	    sql_for_table(sql, sizeof sql, "SELECT COUNT(*) FROM `vpopmail` FORCE INDEX (%T) "
+	                  "WHERE pw_domain = ?", st->dom_index, &ignored) != 0 ||
+	    select_one(st, S_USER_COUNT, sql, prm, 1, r, 1, &ignored) < 0) {
+		st->dom_index[0] = '\0';
+		if ((rc = sql_for_table(sql, sizeof sql, t_count[u.many], u.name, err)) != 0)
+			return rc;
+		rc = select_one(st, S_USER_COUNT, sql, prm, u.many ? 1 : 0, r, 1, err);
+	}
 	if (rc < 0)
 		return rc;
 	*count = n > 0 ? (unsigned long)n : 0;
@@ -1432,20 +1995,43 @@ static int m_lastauth_set(void *p, const vp_domain_info *dom, const vp_user_entr
                           const char *ip, long long when, vp_error *err)
 {
 	mstate *st = p;
+	/* A login's record (outside a transaction) is best effort: with the
+	 * primary down it is skipped at once, the login goes on from the replica. */
+	if (st->split && !st->in_txn && st->up[R_WRITE] == 0 &&
+	    mono_now() - st->down_at[R_WRITE] < DOWN_RETRY_LASTAUTH)
+		return vp_fail(err, VA_NO_AUTH_CONNECTION, "the update server is down: lastauth skipped");
 	int rc = connect_now(st, err);
 	if (rc != 0 || (rc = ensure_lastauth(st, err)) != 0)
 		return rc;
-	if ((rc = fits(&st->la[L_USER], "lastauth", "user", e->name, VA_USER_NAME_TOO_LONG, err)) != 0 ||
-	    (rc = fits(&st->la[L_DOMAIN], "lastauth", "domain", dom_name(dom),
-	               VA_DOMAIN_NAME_TOO_LONG, err)) != 0 ||
-	    (rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
+	/* vpopmail's lastauth.user is VARCHAR(32) beside pw_name's 64: a longer
+	 * name (or domain) gets no row, as vpopmail's own insert fails there
+	 * and the user is made all the same; a cut key could be another user's */
+	const colinfo *lu = &st->la[L_USER], *ld = &st->la[L_DOMAIN];
+	if ((lu->present && lu->maxlen > 0 && chars(e->name) > lu->maxlen) ||
+	    (ld->present && ld->maxlen > 0 && chars(dom_name(dom)) > ld->maxlen))
+		return 0;
+	if ((rc = fits(&st->la[L_IP], "lastauth", "remote_ip", ip, VA_PARSE_ERROR, err)) != 0)
 		return rc;
 	bparam prm[4] = { PS(e->name), PS(dom_name(dom)), PS(ip), PI(when) };
+	/* A login's row (outside a transaction) is one autocommit statement whose
+	 * commit waits for the server's log flush: sent now, its answer read at
+	 * the next use of the connection, so the login does not wait for it.
+	 * In a transaction (add_user) it is part of what commits.  It is
+	 * bookkeeping: the request's reads stay where they were (a webmail
+	 * request after its login keeps reading the replica). */
+	int wrote = st->wrote, waited = st->waited;
+	char gtid[sizeof st->gtid];
+	memcpy(gtid, st->gtid, sizeof gtid);
 	long long r = write_rows(st, S_LA_SET,
 	                         "INSERT INTO lastauth ( user, domain, remote_ip, timestamp ) "
 	                         "VALUES ( ?, ?, ?, ? ) ON DUPLICATE KEY UPDATE "
 	                         "remote_ip = VALUES(remote_ip), timestamp = VALUES(timestamp)",
-	                         prm, 4, RUN_IDEMPOTENT, err);
+	                         prm, 4, RUN_IDEMPOTENT | (st->in_txn ? 0 : RUN_ASYNC), err);
+	if (!st->in_txn) {
+		st->wrote = wrote;
+		st->waited = waited;
+		memcpy(st->gtid, gtid, sizeof gtid);
+	}
 	return r < 0 ? (int)r : 0;
 }
 
@@ -1586,11 +2172,10 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 		return rc;
 	if (st->in_txn)
 		return vp_fail(err, VA_BAD_CONFIG, "domain_create inside a transaction");
-	const char *clear = st->cfg->clear_passwords ? TBL_CLEAR_COL : "";
+	int clear = st->cfg->clear_passwords != 0;
 	if (st->layout == VP_STORE_LAYOUT_MANY) {
-		snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS vpopmail ( " TBL_MANY_COLS
-		         "%s, primary key (pw_name, pw_domain )  )", clear);
-		if ((rc = query(st, sql, 1, err)) != 0 ||
+		if ((rc = sql_for_table(sql, sizeof sql, t_create[1][clear], "vpopmail", err)) != 0 ||
+		    (rc = query(st, sql, 1, err)) != 0 ||
 		    (rc = probe_table(st, "vpopmail", user_cols, st->many.col, C_USER_N,
 		                      &st->many.exists, err)) != 0 ||
 		    (rc = check_user_table("vpopmail", &st->many, 1, err)) != 0)
@@ -1601,9 +2186,8 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 	char table[65];
 	if ((rc = vp_mysql_domain_table(dom_name(dom), table, sizeof table, err)) != 0)
 		return rc;
-	snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS %s ( " TBL_ONE_COLS
-	         "%s, primary key (pw_name )  )", table, clear);
-	if ((rc = query(st, sql, 1, err)) != 0)
+	if ((rc = sql_for_table(sql, sizeof sql, t_create[0][clear], table, err)) != 0 ||
+	    (rc = query(st, sql, 1, err)) != 0)
 		return rc;
 	forget_table(st, table);
 	return 0;
@@ -1629,18 +2213,19 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 	if (u.t->exists) {
 		if (u.many)
 			r = write_rows(st, S_DOM_DEL_USERS, "DELETE FROM vpopmail WHERE pw_domain = ?", prm, 1,
-			               RUN_IDEMPOTENT, err);
+			               RUN_IDEMPOTENT | RUN_LONG, err);
 		else {
 			char sql[128];
-			snprintf(sql, sizeof sql, "DELETE FROM `%s`", u.name);
-			r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT, err);
+			r = sql_for_table(sql, sizeof sql, "DELETE FROM %T", u.name, err);
+			if (r == 0)
+				r = write_rows(st, S_DOM_DEL_USERS, sql, NULL, 0, RUN_IDEMPOTENT | RUN_LONG, err);
 			if (r >= 0 && st->npending < 4)
 				strcpy(st->pending_drop[st->npending++], u.name);
 		}
 	}
 	if (r >= 0 && st->have_lastauth)
 		r = write_rows(st, S_LA_DEL_DOMAIN, "DELETE FROM lastauth WHERE domain = ?", prm, 1,
-		               RUN_IDEMPOTENT, err);
+		               RUN_IDEMPOTENT | RUN_LONG, err);
 	if (r >= 0 && st->have_dirc)
 		r = write_rows(st, S_DIRC_DEL, "DELETE FROM dir_control WHERE domain = ?", prm, 1,
 		               RUN_IDEMPOTENT, err);
@@ -1659,6 +2244,21 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 			m_rollback(st, &e2);
 	}
 	return rc;
+}
+
+/* ---- requests ---- */
+
+static void m_end_request(void *p)
+{
+	mstate *st = p;
+	st->wrote = 0;
+	st->waited = 0;
+	st->gtid[0] = '\0';
+}
+
+static int m_commit_unknown(void *p)
+{
+	return ((mstate *)p)->commit_unknown;
 }
 
 /* ---- library ---- */
@@ -1694,6 +2294,7 @@ const vp_store_driver vp_store_mysql_driver = {
 	.commit = m_commit,
 	.rollback = m_rollback,
 	.user_get = m_user_get,
+	.user_auth_get = m_user_auth_get,
 	.user_add = m_user_add,
 	.user_del = m_user_del,
 	.user_update = m_user_update,
@@ -1711,6 +2312,8 @@ const vp_store_driver vp_store_mysql_driver = {
 	.alias_list = m_alias_list,
 	.domain_create = m_domain_create,
 	.domain_drop = m_domain_drop,
+	.end_request = m_end_request,
+	.commit_unknown = m_commit_unknown,
 	.valias_ensure = m_valias_ensure,
 	.valias_get = m_valias_get,
 	.valias_add = m_valias_add,

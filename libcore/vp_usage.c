@@ -36,6 +36,7 @@
 #endif
 #include "vp_limits.h"
 #include "vp_quota.h"
+#include "vp_store.h"
 #include "vp_user_int.h"
 
 #include <errno.h>
@@ -332,6 +333,67 @@ static int usage_vpasswd(const vp_domain_info *dom, int flags, vp_domain_usage *
 	return rc;
 }
 
+/* mysql: the rows, a page at a time, as the lines usage_lines reads
+ * ("name:x:0:0:x:home:quota"); the store has no vpasswd to stream. */
+#define USAGE_PAGE 1024
+typedef struct {
+	char *buf;
+	size_t used;
+	const char **lines;
+	size_t *lens;
+	size_t n;
+	int full;
+} usage_page;
+
+static int usage_row(void *ctx, const vp_user_entry *e)
+{
+	usage_page *pg = ctx;
+	size_t room = USAGE_CHUNK - pg->used;
+	int w = snprintf(pg->buf + pg->used, room, "%s:x:0:0:x:%s:%s", e->name, e->dir, e->quota);
+	if (w < 0 || (size_t)w >= room) { /* the rest of the page next time */
+		pg->full = 1;
+		return 1;
+	}
+	pg->lines[pg->n] = pg->buf + pg->used;
+	pg->lens[pg->n++] = (size_t)w;
+	pg->used += (size_t)w + 1;
+	return 0;
+}
+
+static int usage_store(const vp_config *cfg, const vp_domain_info *dom, int flags,
+                       vp_domain_usage *out, vp_error *err)
+{
+	usage_page pg = { malloc(USAGE_CHUNK), 0, malloc(USAGE_PAGE * sizeof(char *)),
+	                  malloc(USAGE_PAGE * sizeof(size_t)), 0, 0 };
+	int rc = 0;
+	if (!pg.buf || !pg.lines || !pg.lens) {
+		rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+		goto done;
+	}
+	int dirfd = (flags & VP_USAGE_NO_DISK) ? -1 : open(dom->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	long cpus = (flags & VP_USAGE_NO_DISK) ? 1 : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t threads = cpus > 1 ? (size_t)(cpus < USAGE_MAX_THREADS ? cpus : USAGE_MAX_THREADS) : 1;
+	for (unsigned long off = 0;;) {
+		pg.used = pg.n = 0;
+		pg.full = 0;
+		if ((rc = vp_store_user_list(vp_cfg_store(cfg), dom, off, USAGE_PAGE, usage_row, &pg, err)) != 0)
+			break;
+		usage_lines(out, dom, dirfd, flags, pg.lines, pg.lens, pg.n, threads);
+		off += pg.n;
+		if (pg.n == 0 || (!pg.full && pg.n < USAGE_PAGE))
+			break;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+done:
+	if (pg.buf)
+		explicit_bzero(pg.buf, USAGE_CHUNK);
+	free(pg.buf);
+	free(pg.lines);
+	free(pg.lens);
+	return rc;
+}
+
 int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
                         vp_domain_usage *out, vp_error *err)
 {
@@ -362,6 +424,8 @@ int vp_domain_usage_get(const vp_config *cfg, const char *domain, int flags,
 	out->blackholes = ac.blackholes;
 	out->autoresponders = ac.autoresponders;
 	out->mailinglists = ac.mailinglists;
+	if (vp_cfg_store(cfg))
+		return usage_store(cfg, &dom, flags, out, err);
 	return usage_vpasswd(&dom, flags, out, err);
 }
 

@@ -730,6 +730,27 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	if (s) {
 		txn = 0;
 		rc = vp_store_commit(s, err);
+		/* No answer to the commit: the row may be there.  Our hash (its
+		 * salt is new) says whether it is ours; undoing the home of a row
+		 * that committed would leave an account without a Maildir, so
+		 * when nobody can tell, the home stays (the next add of the name
+		 * removes a home without a row). */
+		if (rc != 0 && vp_store_commit_unknown(s)) {
+			vp_user_entry *chk = calloc(1, sizeof *chk);
+			vp_error e2;
+			int r = chk ? vp_store_recheck_user(s, &dom, uname, chk, &e2) : -1;
+			if (r == 1 && strcmp(chk->passwd, e->passwd) == 0) {
+				rc = 0;
+				vp_error_clear(err);
+			} else if (r != 0) {
+				have_home = 0;
+				sl.taken = 0;
+			}
+			if (chk) {
+				explicit_bzero(chk, sizeof *chk);
+				free(chk);
+			}
+		}
 	} else {
 		rc = vp_vpw_update(cfg, &dom, VP_VPW_ADD, uname, line, (size_t)len, err);
 	}
@@ -860,7 +881,8 @@ int vp_user_home_bucket(const vp_domain_info *dom, const char *home, const char 
  * the free list are updated, the home is renamed aside to a dot-name no add
  * can collide with (the name is free again at once) and removed at any
  * depth; what fails of these is not reported (a leftover
- * ".deleted.<name>.<hex>" blocks nothing and goes with the domain).  A
+ * ".deleted.<name>.<hex>" blocks nothing; the next delete in the same
+ * directory, or the domain's, removes it).  A
  * login that had opened the home just before writes its lastauth into the
  * aside tree, which the removal takes too.  (The line goes first so that a
  * writer killed midway never leaves a user without a home.)
@@ -929,8 +951,19 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 		    (rc = vp_store_dirc_dec(s, &c, err)) != 0)
 			goto out;
 		txn = 0;
-		if ((rc = vp_store_commit(s, err)) != 0)
-			goto out;
+		/* No answer to the commit: the row gone on the primary says it
+		 * committed (then the home goes too); otherwise the home stays. */
+		if ((rc = vp_store_commit(s, err)) != 0) {
+			vp_user_entry chk;
+			vp_error e2;
+			if (!vp_store_commit_unknown(s) ||
+			    vp_store_recheck_user(s, &dom, uname, &chk, &e2) != 0) {
+				explicit_bzero(&chk, sizeof chk);
+				goto out;
+			}
+			rc = 0;
+			vp_error_clear(err);
+		}
 	} else if ((rc = vp_vpw_update_deferred(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, err)) != 0) {
 		vp_fsync_dir(dom.dir); /* a failed rewrite may have renamed vpasswd already */
 		goto out;
@@ -942,8 +975,10 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	if (!s && dom_file(path, sizeof path, &dom, ".dir-control", &ignored) == 0)
 		vp_dirc_dec_deferred(cfg, path, dom.uid, dom.gid, &ignored);
 	vp_fsync_dir(dom.dir);
-	if (pfd >= 0)
+	if (pfd >= 0) {
 		vp_discard_at(pfd, uname);
+		vp_sweep_aside_at(pfd); /* homes of deletes killed here before */
+	}
 out:
 	if (txn) {
 		vp_error keep = { 0, "" };

@@ -800,9 +800,20 @@ static int store_edit(vp_store *s, const vp_domain_info *dom, const char *name,
 	unsigned fields = rc == 0 ? changed_fields(&old, e) : 0;
 	if (fields)
 		rc = vp_store_user_update(s, dom, e, fields, err);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = vp_store_commit(s, err);
-	else {
+		/* no answer to the commit: the row as we wrote it means it did */
+		vp_user_entry chk;
+		vp_error e2;
+		if (rc != 0 && fields && vp_store_commit_unknown(s) &&
+		    vp_store_recheck_user(s, dom, name, &chk, &e2) == 1 &&
+		    strcmp(chk.passwd, e->passwd) == 0 && strcmp(chk.quota, e->quota) == 0 &&
+		    chk.flags == e->flags && strcmp(chk.gecos, e->gecos) == 0) {
+			rc = 0;
+			vp_error_clear(err);
+		}
+		explicit_bzero(&chk, sizeof chk);
+	} else {
 		vp_error ignored;
 		vp_store_rollback(s, &ignored);
 	}

@@ -307,6 +307,9 @@ int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size);
  * rename fails, the tree is removed in place).  0, or -1 with errno when
  * something is left. */
 int vp_discard_at(int dirfd, const char *name);
+/* Remove every ".deleted.*" entry of dirfd: what killed deletes left (best
+ * effort; the caller holds the lock every delete there holds). */
+void vp_sweep_aside_at(int dirfd);
 /* The last component of path removed as vp_remove_tree_at does, in its
  * directory reached by vp_parent_open (a missing directory: nothing to do). */
 int vp_remove_walked(const vp_config *cfg, const char *path, vp_error *err);

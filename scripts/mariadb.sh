@@ -3,6 +3,7 @@
 #
 # usage: scripts/mariadb.sh start DIR [mariadbd options]
 #        scripts/mariadb.sh stop DIR
+#        scripts/mariadb.sh kill DIR      (kill -9: a crash; the data stays for a start)
 #        scripts/mariadb.sh template      (build the template now; start does it when missing)
 #
 # Debian's mariadb-server binaries only (no system service, nothing under
@@ -24,7 +25,8 @@
 # environment, which Connector/C reads when it initialises).
 #
 # A start on a DIR whose data/ exists reuses it (a restart keeps the rows).
-# stop waits until the server process is gone.  With VP_MARIADB_OWNER=PID in
+# stop waits until the server process is gone (exited; pid 1 may reap it later).
+# With "kill" instead of stop it is killed with SIGKILL (a crash), same wait.  With VP_MARIADB_OWNER=PID in
 # the environment, start also leaves a watchdog that stops the server once
 # process PID is gone (a test that crashes or is killed leaves no server).
 # Template: $VP_MARIADB_TEMPLATE, default ${TMPDIR:-/tmp}/vp-mariadb-template-<uid>-<version>;
@@ -59,11 +61,19 @@ wait_up() { # socket errlog pid
 	done
 }
 
+# A process that exited but is not reaped yet (a zombie: it holds no file,
+# socket or lock any more) counts as gone: pid 1 here may reap orphans late.
+alive() { # pid
+	kill -0 "$1" 2>/dev/null || return 1
+	state=$(sed 's/^.*) \([A-Z]\).*$/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ "$state" != Z ]
+}
+
 stop_server() { # socket pidfile
 	[ -f "$2" ] || return 0
 	pid=$(cat "$2")
 	mariadb-admin --no-defaults -S "$1" -uroot shutdown >/dev/null 2>&1 || kill "$pid" 2>/dev/null || true
-	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	while alive "$pid"; do sleep 0.05; done
 	rm -f "$2"
 }
 
@@ -110,8 +120,11 @@ start)
 	if [ -n "${VP_MARIADB_OWNER:-}" ]; then
 		owner=$VP_MARIADB_OWNER
 		(
-			while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
-			kill -0 "$server" 2>/dev/null && stop_server "$d/sock" "$d/pid"
+			while kill -0 "$owner" 2>/dev/null && alive "$server"; do sleep 1; done
+			# only our server: a later start on DIR has another pid
+			if alive "$server" && [ "$(cat "$d/pid" 2>/dev/null)" = "$server" ]; then
+				stop_server "$d/sock" "$d/pid"
+			fi
 		) </dev/null >/dev/null 2>&1 &
 	fi
 	printf '%s\n' '# written by scripts/mariadb.sh: socket form, the path is given separately' \
@@ -120,6 +133,15 @@ stop)
 	[ $# -ge 1 ] || die "usage: mariadb.sh stop DIR"
 	d=$(realpath -m "$1")
 	stop_server "$d/sock" "$d/pid" ;;
+kill)
+	[ $# -ge 1 ] || die "usage: mariadb.sh kill DIR"
+	d=$(realpath -m "$1")
+	if [ -f "$d/pid" ]; then
+		pid=$(cat "$d/pid")
+		kill -9 "$pid" 2>/dev/null || true
+		while alive "$pid"; do sleep 0.02; done
+		rm -f "$d/pid"
+	fi ;;
 *)
 	die "unknown command $cmd" ;;
 esac

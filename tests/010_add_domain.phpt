@@ -19,8 +19,8 @@ echo file_get_contents("$root/qmail/control/rcpthosts");
 echo file_get_contents("$root/qmail/control/virtualdomains");
 var_dump(file_get_contents("$root/qmail/control/locals"));
 echo str_replace($home, '~', file_get_contents("$home/domains/example.com/.qmail-default"));
-echo file_get_contents("$home/domains/.dir-control") === "1\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n" ? "dir-control ok\n" : "dir-control bad\n";
-var_dump(file_get_contents("$home/domains/example.com/vpasswd"), vp_cdb_records("$home/domains/example.com/vpasswd.cdb"));
+echo vp_b_read("$home/domains/.dir-control") === "1\n0\n3\n0 0 0\n61 61 61\n0 2 4\n0 0 0\n\n" ? "dir-control ok\n" : "dir-control bad\n";
+var_dump(vp_b_read("$home/domains/example.com/vpasswd"), vp_b_cdb_records("$home/domains/example.com/vpasswd.cdb"));
 printf("%o %o %o\n", fileperms("$home/domains/example.com") & 0777, fileperms("$home/domains/example.com/.qmail-default") & 0777,
     fileperms("$root/qmail/users/assign") & 0777);
 foreach (vp_cdb_records("$root/qmail/users/cdb") as [$k, $v]) echo addcslashes($k, "\0"), ' => ', str_replace($home, '~', addcslashes($v, "\0")), "\n";

@@ -19,7 +19,7 @@ var_dump(vpopmail_del_domain('EXAMPLE.com'));
 echo str_replace("$root/vpopmail", '~', file_get_contents("$q/users/assign"));
 echo file_get_contents("$q/control/rcpthosts"), file_get_contents("$q/control/virtualdomains"), file_get_contents("$q/control/locals");
 var_dump(file_exists("$root/vpopmail/domains/example.com"));
-echo strtok(file_get_contents("$root/vpopmail/domains/.dir-control"), "\n"), "\n";
+echo strtok(vp_b_read("$root/vpopmail/domains/.dir-control"), "\n"), "\n";
 echo "-- failures\n";
 var_dump(vpopmail_del_domain('example.com'), vpopmail_errno(), vpopmail_error());
 var_dump(vpopmail_del_domain('../x.com'), vpopmail_errno());

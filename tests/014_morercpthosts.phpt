@@ -25,7 +25,7 @@ var_dump(vpopmail_del_domain('d51.test'));
 vp_same_as($root, $v, '04-deldomain-d51', ['qmail']);
 var_dump(vpopmail_del_domain('d01.test'));
 vp_same_as($root, $v, '05-deldomain-d01', ['qmail']);
-echo strtok(file_get_contents("$root/vpopmail/domains/.dir-control"), "\n"), "\n";
+echo strtok(vp_b_read("$root/vpopmail/domains/.dir-control"), "\n"), "\n";
 /* unlike vpopmail, the last morercpthosts domain takes both files with it */
 var_dump(vpopmail_del_domain('d52.test'));
 var_dump(file_exists("$root/qmail/control/morercpthosts"), file_exists("$root/qmail/control/morercpthosts.cdb"));

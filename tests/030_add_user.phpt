@@ -17,7 +17,7 @@ var_dump(vpopmail_add_domain_ex('example.com', 'Secret123'));
 
 echo "-- alice: defaults\n";
 vp_t_show(vpopmail_add_user('alice', 'example.com', 'alicepw'));
-$raw = explode("\n", file_get_contents("$dom/vpasswd"));
+$raw = explode("\n", vp_b_read("$dom/vpasswd"));
 echo count($raw), ' lines, last empty: ', var_export(end($raw) === '', true), "\n";
 $f = vp_u_vpasswd($dom)['alice'];
 echo count($f), " fields\n";
@@ -25,13 +25,13 @@ echo vp_u_line($root, $dom, 'alice'), "\n";
 /* SHA-512 crypt by default, verifiable by any crypt(3) */
 var_dump((bool)preg_match('~^\$6\$[./0-9A-Za-z]{8,16}\$[./0-9A-Za-z]{86}$~', $f[1]), crypt('alicepw', $f[1]) === $f[1]);
 echo vp_u_cdb_matches($dom), "\n";
-var_dump(file_get_contents("$dom/alice/lastauth"));
+var_dump(vp_b_read("$dom/alice/lastauth"));
 echo implode(' ', vp_t_ls("$dom/alice")), ' | ', implode(' ', vp_t_ls("$dom/alice/Maildir")), "\n";
 foreach (['alice', 'alice/Maildir', 'alice/Maildir/cur', 'alice/Maildir/new', 'alice/Maildir/tmp',
           'alice/lastauth', 'vpasswd', 'vpasswd.cdb', '.vpasswd.lock', '.dir-control'] as $p) {
 	echo str_pad($p, 18), vp_u_mode("$dom/$p"), "\n";
 }
-echo file_get_contents("$dom/.dir-control") === "2\n0\n3\n0 0 0\n61 61 61\n0 2 2\n0 0 0\n\n" ? "dir-control: 2 users\n" : "dir-control bad\n";
+echo vp_b_read("$dom/.dir-control") === vp_b_dirc_expect("2\n0\n3\n0 0 0\n61 61 61\n0 2 2\n0 0 0\n\n") ? "dir-control: 2 users\n" : "dir-control bad\n";
 vp_t_show(vpopmail_auth_user('alice', 'example.com', 'alicepw'));
 
 echo "-- gecos, apop, upper case, the alias domain\n";
@@ -56,7 +56,7 @@ foreach (['zed', 'ab', 'a_b', 'a.b', 'a-b', 'a0', 'aa'] as $u) {
 }
 echo implode(' ', array_keys(vp_u_vpasswd($dom))), "\n";
 echo vp_u_cdb_matches($dom), "\n";
-echo strtok(file_get_contents("$dom/.dir-control"), "\n"), " users counted\n";
+echo strtok(vp_b_read("$dom/.dir-control"), "\n"), " users counted\n";
 
 echo "-- the domain's default quota (.qmailadmin-limits)\n";
 file_put_contents("$dom/.qmailadmin-limits", "default_quota 1000000\ndefault_maxmsgcount 50\n");

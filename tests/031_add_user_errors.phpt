@@ -14,8 +14,8 @@ $root = vp_sandbox('vp-031');
 $dom = "$root/vpopmail/domains/example.com";
 var_dump(vpopmail_add_domain_ex('example.com', 'Secret123'), vpopmail_add_alias_domain_ex('example.com', 'alias.example'));
 vp_t_show(vpopmail_add_user('alice', 'example.com', 'alicepw'));
-$before = [file_get_contents("$dom/vpasswd"), file_get_contents("$dom/vpasswd.cdb"),
-           file_get_contents("$dom/.dir-control"), vp_t_ls($dom)];
+$before = [vp_b_read("$dom/vpasswd"), vp_b_read("$dom/vpasswd.cdb"),
+           vp_b_read("$dom/.dir-control"), vp_t_ls($dom)];
 
 echo "-- duplicates: same name, other case, through the alias domain\n";
 vp_t_show(vpopmail_add_user('alice', 'example.com', 'otherpw'));
@@ -68,8 +68,8 @@ foreach ([["jo\0e", 'example.com', 'pw'], ['joe', "example.com\0", 'pw'], ['joe'
 }
 
 echo "-- nothing was touched\n";
-var_dump($before === [file_get_contents("$dom/vpasswd"), file_get_contents("$dom/vpasswd.cdb"),
-                      file_get_contents("$dom/.dir-control"), vp_t_ls($dom)]);
+var_dump($before === [vp_b_read("$dom/vpasswd"), vp_b_read("$dom/vpasswd.cdb"),
+                      vp_b_read("$dom/.dir-control"), vp_t_ls($dom)]);
 echo implode(' ', vp_t_ls($dom)), "\n";
 var_dump(file_exists("$root/vpopmail/domains/x"), file_exists("$root/etc"), file_exists("$dom/a"));
 echo "-- a home that is already there (a directory, a planted symlink) is left alone\n";
@@ -78,8 +78,8 @@ file_put_contents("$dom/joe/keep", 'x');
 symlink('/etc', "$dom/evil");
 vp_t_show(vpopmail_add_user('joe', 'example.com', 'pw'));
 vp_t_show(vpopmail_add_user('evil', 'example.com', 'pw'));
-var_dump(file_get_contents("$dom/joe/keep"), readlink("$dom/evil"), $before[2] === file_get_contents("$dom/.dir-control"),
-         $before[0] === file_get_contents("$dom/vpasswd"));
+var_dump(file_get_contents("$dom/joe/keep"), readlink("$dom/evil"), $before[2] === vp_b_read("$dom/.dir-control"),
+         $before[0] === vp_b_read("$dom/vpasswd"));
 vp_t_rmtree("$dom/joe");
 unlink("$dom/evil");
 echo "-- the limits still allow their maximum, and a success clears the error\n";

@@ -19,7 +19,7 @@ foreach (['alice', 'bob', 'carol', 'delete'] as $u) {
 }
 var_dump(vpopmail_alias_add('sales', 'example.com', 'alice@example.com'));
 file_put_contents("$dom/alice/Maildir/new/1.M1P1.host,S=5", "hello");
-echo strtok(file_get_contents("$dom/.dir-control"), "\n"), " users counted\n";
+echo strtok(vp_b_read("$dom/.dir-control"), "\n"), " users counted\n";
 
 echo "-- alice: line, cdb record, home; her alias stays\n";
 vp_t_show(vpopmail_del_user('alice', 'example.com'));
@@ -28,13 +28,13 @@ echo vp_u_cdb_matches($dom), "\n";
 var_dump(file_exists("$dom/alice"));
 echo file_get_contents("$dom/.qmail-sales");
 echo implode(' ', vp_t_ls($dom)), "\n";
-echo file_get_contents("$dom/.dir-control") === "4\n0\n3\n0 0 0\n61 61 61\n0 2 2\n0 0 0\n\n" ? "dir-control: 4 users\n" : "dir-control bad\n";
+echo vp_b_read("$dom/.dir-control") === vp_b_dirc_expect("4\n0\n3\n0 0 0\n61 61 61\n0 2 2\n0 0 0\n\n") ? "dir-control: 4 users\n" : "dir-control bad\n";
 vp_t_show(vpopmail_auth_user('alice', 'example.com', 'alicepw'));
 echo "-- upper case, through the alias domain; a user named as the default action\n";
 vp_t_show(vpopmail_del_user('BOB', 'Alias.Example'));
 vp_t_show(vpopmail_del_user('delete', 'example.com'));
 echo implode(' ', array_keys(vp_u_vpasswd($dom))), "\n";
-echo strtok(file_get_contents("$dom/.dir-control"), "\n"), " users counted\n";
+echo strtok(vp_b_read("$dom/.dir-control"), "\n"), " users counted\n";
 
 echo "-- missing users\n";
 vp_t_show(vpopmail_del_user('alice', 'example.com'));
@@ -84,7 +84,7 @@ echo implode(' ', vp_t_ls($dom)), "\n";
 echo "-- a home outside the domain is never removed (refused: the account stays)\n";
 mkdir("$root/carol");
 file_put_contents("$root/carol/keep", "x");
-$text = file_get_contents("$dom/vpasswd");
+$text = vp_b_read("$dom/vpasswd");
 file_put_contents("$dom/vpasswd", str_replace("$dom/carol:", "$root/carol:", $text));
 vp_u_vpasswd_cdb_build($dom);
 vp_t_show(vpopmail_del_user('carol', 'example.com'));

@@ -41,7 +41,7 @@ vp_t_show(vpopmail_passwd('bob', 'example.com', str_repeat('p', 128), true));
 echo vp_u_line($root, $dom, 'alice'), "\n", vp_u_line($root, $dom, 'bob'), "\n";
 vp_t_show(vpopmail_auth_user('alice', 'example.com', 'third'));
 vp_t_show(vpopmail_auth_user('bob', 'example.com', str_repeat('p', 128)));
-$before = file_get_contents("$dom/vpasswd");
+$before = vp_b_read("$dom/vpasswd");
 
 echo "-- refusals\n";
 vp_t_show(vpopmail_passwd('nobody', 'example.com', 'pw'));
@@ -67,7 +67,7 @@ foreach ([["ali\0ce", 'example.com', 'pw'], ['alice', "example.com\0", 'pw'], ['
 		echo get_class($e), ': ', $e->getMessage(), "\n";
 	}
 }
-var_dump($before === file_get_contents("$dom/vpasswd"));
+var_dump($before === vp_b_read("$dom/vpasswd"));
 vp_t_show(vpopmail_auth_user('alice', 'example.com', 'third'));
 echo implode(' ', vp_t_ls($dom)), "\n";
 ?>

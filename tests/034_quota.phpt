@@ -52,7 +52,7 @@ vp_t_show(vpopmail_set_user_quota('BOB', 'Alias.Example', '2M'));
 echo vp_u_line($root, $dom, 'bob'), "\n";
 
 echo "-- refused: nothing changes\n";
-$before = [file_get_contents("$dom/vpasswd"), file_get_contents("$md/maildirsize")];
+$before = [vp_b_read("$dom/vpasswd"), file_get_contents("$md/maildirsize")];
 foreach (['', 'abc', '0', '0S', '0S,0C', '2.5M', '-1', '5M ', ' 5M', '1mbs,1000c', '10M,', ',10M', 'M', 'S', '10T',
           '1000c', '0x10', '99999999999999999999', '5M,abc'] as $q) {
 	echo json_encode($q), ': ';
@@ -62,7 +62,7 @@ vp_t_show(vpopmail_set_user_quota('bob', 'example.com', 'abc'));
 var_dump(vpopmail_errno() === VPOPMAIL_VA_INVALID_QUOTA);
 vp_t_show(vpopmail_set_user_quota('bob', 'example.com', '000000000000010485760'));
 vp_t_show(vpopmail_set_user_quota('bob', 'example.com', str_repeat('9', 30)));
-var_dump($before === [file_get_contents("$dom/vpasswd"), file_get_contents("$md/maildirsize")]);
+var_dump($before === [vp_b_read("$dom/vpasswd"), file_get_contents("$md/maildirsize")]);
 
 echo "-- users and domains\n";
 vp_t_show(vpopmail_set_user_quota('nobody', 'example.com', '10M'));
@@ -80,7 +80,7 @@ foreach ([["bob\0", 'example.com', '1M'], ['bob', "example.com\0", '1M'], ['bob'
 		echo get_class($e), ': ', $e->getMessage(), "\n";
 	}
 }
-var_dump($before === [file_get_contents("$dom/vpasswd"), file_get_contents("$md/maildirsize")]);
+var_dump($before === [vp_b_read("$dom/vpasswd"), file_get_contents("$md/maildirsize")]);
 ?>
 --CLEAN--
 <?php

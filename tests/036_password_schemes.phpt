@@ -77,7 +77,7 @@ vp_t_show(vpopmail_passwd('bob', 'example.com', 'bob2'));
 vp_t_show(vpopmail_add_user('erin', 'example.com', 'erinpw'));
 echo vp_u_line($root, $dom, 'bob'), "\n", vp_u_line($root, $dom, 'erin'), "\n";
 $real = file(vp_t_fixture('5.4', '24-adduser-uppercase-dotted') . '/vpopmail/domains/example.com/vpasswd');
-$ours = file("$dom/vpasswd");
+$ours = vp_b_file("$dom/vpasswd");
 echo count(array_diff($ours, str_replace('/home/vpopmail', "$root/vpopmail", $real))), " lines differ from the real ones\n";
 vp_t_show(vpopmail_auth_user('bob', 'example.com', 'bob2'));
 vp_t_show(vpopmail_auth_user('dave', 'alias.example', 'davepw'));

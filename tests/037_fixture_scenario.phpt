@@ -17,8 +17,8 @@ $dom = "$root/vpopmail/domains/example.com";
 function view(string $root, string $file): array
 {
 	$out = [];
-	$recs = str_ends_with($file, '.cdb') ? vp_cdb_records($file)
-	      : array_map(fn($l) => explode(':', $l, 2), array_filter(explode("\n", file_get_contents($file))));
+	$recs = str_ends_with($file, '.cdb') ? vp_b_cdb_records($file)
+	      : array_map(fn($l) => explode(':', $l, 2), array_filter(explode("\n", (string)vp_b_read($file))));
 	foreach ($recs as [$k, $val]) {
 		$out[$k] = preg_replace('/^[^:]*/', 'HASH', str_replace("$root/vpopmail", '/home/vpopmail', $val));
 	}
@@ -71,7 +71,7 @@ foreach (['16-adduser-carol' => fn() => vpopmail_add_user('carol', 'example.com'
 	}
 	echo implode(' ', vp_t_ls($dom)), "\n";
 	echo "carol's home: ", is_dir("$dom/carol/Maildir/tmp") ? 'yes' : 'no', ', .dir-control: ',
-	     file_get_contents("$dom/.dir-control") === file_get_contents("$fix/.dir-control") ? 'as real' : 'DIFFERENT', "\n";
+	     vp_b_read("$dom/.dir-control") === vp_b_dirc_expect(vp_b_read("$fix/.dir-control")) ? 'as real' : 'DIFFERENT', "\n";
 }
 
 echo "-- vpasswd.cdb from our rewrite of vpopmail's own vpasswd\n";
@@ -84,10 +84,10 @@ foreach (['5.6', '5.4'] as $ver) {
 	/* the cdb real vpopmail built from its vpasswd: key = name, value = rest of the line, in line order */
 	$fix = vp_t_fixture($ver, '14-passwd-alice') . '/vpopmail/domains/example.com';
 	$real = vp_cdb_records("$fix/vpasswd.cdb");
-	$lines = array_map(fn($l) => explode(':', $l, 2), explode("\n", rtrim(file_get_contents("$fix/vpasswd"))));
+	$lines = array_map(fn($l) => explode(':', $l, 2), explode("\n", rtrim(vp_b_read("$fix/vpasswd"))));
 	var_dump($real === $lines);
 	$ours = array_map(fn($r) => [$r[0], str_replace("$root/vpopmail", '/home/vpopmail', $r[1])],
-	                  vp_cdb_records("$dom/vpasswd.cdb"));
+	                  vp_b_cdb_records("$dom/vpasswd.cdb"));
 	echo "$ver: ", count($ours), ' records, ', implode(' ', array_column($ours, 0)), "\n";
 	foreach ($ours as $i => [$k, $val]) {
 		if ($k !== 'alice') {

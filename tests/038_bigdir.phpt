@@ -16,7 +16,11 @@ $big = "$root/vpopmail/domains/big.test";
 $fix = fn(string $step) => vp_t_fixture('5.6', "extra-bigdir/$step") . '/vpopmail/domains/big.test';
 function same_file(string $ours, string $real): string
 {
-	return file_exists($ours) && file_get_contents($ours) === file_get_contents($real) ? 'as real' : 'DIFFERENT';
+	$want = file_get_contents($real);
+	if (basename($real) === '.dir-control') { /* mysql: the row, as vpopmail keeps it */
+		$want = vp_b_dirc_expect($want);
+	}
+	return vp_b_read($ours) === $want ? 'as real' : 'DIFFERENT';
 }
 /* vpasswd and vpasswd.cdb as vp_same_as sees them: paths mapped, hashes masked */
 function same_vpasswd(string $root, string $ours, string $real): string
@@ -31,7 +35,7 @@ vp_same_as($root, 'vpopmail-5.6/extra-bigdir', '01-adddomain-big.test');
 for ($i = 1; $i <= 98; $i++) {
 	vpopmail_add_user(sprintf('u%02d', $i), 'big.test', sprintf('pw%02d', $i)) or print("u$i failed\n");
 }
-echo strtok(file_get_contents("$big/.dir-control"), "\n"), " users, no bucket yet: ", var_export(is_dir("$big/0"), true), "\n";
+echo strtok(vp_b_read("$big/.dir-control"), "\n"), " users, no bucket yet: ", var_export(is_dir("$big/0"), true), "\n";
 $steps = [99 => '02-adduser-u99-100th-user', 100 => '03-adduser-u100-101st-user', 101 => '04-adduser-u101-102nd-user'];
 foreach ($steps as $i => $step) {
 	echo "-- $step\n";
@@ -59,11 +63,11 @@ vp_t_show(vpopmail_add_user('u102', 'big.test', 'pw102'));
 echo vp_u_line($root, $big, 'u102'), "\n";
 echo implode(' ', vp_t_ls("$big/0")), "\n";
 var_dump(file_get_contents("$big/.dir_control_free"));
-echo strtok(file_get_contents("$big/.dir-control"), "\n"), " users\n";
+echo strtok(vp_b_read("$big/.dir-control"), "\n"), " users\n";
 echo "-- and the one after it comes from the counter again\n";
 vp_t_show(vpopmail_add_user('u103', 'big.test', 'pw103'));
 echo vp_u_line($root, $big, 'u103'), "\n";
-echo file_get_contents("$big/.dir-control");
+echo vp_b_dirc_as_cdb(vp_b_read("$big/.dir-control"));
 vp_t_show(vpopmail_auth_user('u102', 'big.test', 'pw102'));
 echo "-- deleting a user of the top level frees no slot\n";
 vp_t_show(vpopmail_del_user('u50', 'big.test'));

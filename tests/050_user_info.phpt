@@ -48,6 +48,8 @@ function show(array $a, string $root): void
 			$v = vp_i_path($root, $v);
 		} elseif (($k === 'created' || $k === 'last_auth') && is_int($v)) {
 			$v = abs($v - time()) < 3600 ? 'recent' : $v;
+		} elseif ($k === 'uid') {
+			$v = vp_b_uid_as_cdb($v);
 		} elseif ($k === 'hash') {
 			$v = substr($v, 0, 3) . '…';
 		}
@@ -65,13 +67,11 @@ show(vpopmail_user_info('alice', 'example.com'), $root);
 echo "== lastauth\n";
 $home = "$root/vpopmail/domains/example.com/alice";
 $la = fn() => array_intersect_key(vpopmail_user_info('alice', 'example.com'), ['last_auth' => 1, 'last_auth_ip' => 1, 'created' => 1]);
-file_put_contents("$home/lastauth", '192.0.2.7');
-touch("$home/lastauth", 1700000000);
+vp_b_lastauth_put($home, '192.0.2.7', 1700000000);
 echo json_encode($la()), "\n";
-file_put_contents("$home/lastauth", '0.0.0.0');
-touch("$home/lastauth", 1600000000);
+vp_b_lastauth_put($home, '0.0.0.0', 1600000000);
 echo json_encode($la()), "\n";
-unlink("$home/lastauth");
+vp_b_lastauth_put($home, null);
 echo json_encode($la()), "\n";
 symlink('/etc/passwd', "$home/lastauth");
 echo json_encode($la()), "\n";

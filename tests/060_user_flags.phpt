@@ -17,8 +17,8 @@ function exact(string $root, string $dom, string $ver, string $step): void
 {
 	$fix = vp_t_fixture($ver, $step) . '/vpopmail/domains/example.com';
 	$back = fn(string $s) => str_replace("$root/vpopmail", '/home/vpopmail', $s);
-	$text = $back(file_get_contents("$dom/vpasswd")) === file_get_contents("$fix/vpasswd");
-	$recs = array_map(fn($r) => [$r[0], $back($r[1])], vp_cdb_records("$dom/vpasswd.cdb")) === vp_cdb_records("$fix/vpasswd.cdb");
+	$text = $back(vp_b_read("$dom/vpasswd")) === vp_b_read("$fix/vpasswd");
+	$recs = array_map(fn($r) => [$r[0], $back($r[1])], vp_b_cdb_records("$dom/vpasswd.cdb")) === vp_cdb_records("$fix/vpasswd.cdb");
 	echo "$ver $step: vpasswd ", $text ? 'identical' : 'DIFFERENT', ', vpasswd.cdb records ', $recs ? 'identical' : 'DIFFERENT', "\n";
 }
 
@@ -52,7 +52,7 @@ var_dump(vpopmail_set_user_flags('bob', 'example.com', 0, VPOPMAIL_FLAGS_REPLACE
 var_dump(VPOPMAIL_FLAGS_ADD, VPOPMAIL_FLAGS_REMOVE, VPOPMAIL_FLAGS_REPLACE);
 
 echo "-- refused\n";
-$before = file_get_contents("$dom/vpasswd");
+$before = vp_b_read("$dom/vpasswd");
 foreach ([['bob', 'example.com', 0x80000], ['bob', 'example.com', -1], ['bob', 'example.com', PHP_INT_MAX],
           ['bob', 'example.com', 1, 3], ['bob', 'example.com', 1, -1], ["bob\0", 'example.com', 1],
           ['bob', "example.com\0", 1], ['bob', 'example.com', 'x'], ['bob', 'example.com']] as $args) {
@@ -67,7 +67,7 @@ vp_t_show(vpopmail_set_user_flags('bob', 'nowhere.test', 1));
 vp_t_show(vpopmail_set_user_flags('../bob', 'example.com', 1));
 vp_t_show(vpopmail_get_user_flags('nobody', 'example.com'));
 vp_t_show(vpopmail_get_user_flags('bob', 'nowhere.test'));
-var_dump($before === file_get_contents("$dom/vpasswd"));
+var_dump($before === vp_b_read("$dom/vpasswd"));
 ?>
 --CLEAN--
 <?php

@@ -27,7 +27,7 @@ echo vp_u_vpasswd($dom)['bob'][4], "\n";
 echo vp_u_cdb_matches($dom), "\n";
 
 echo "-- refused\n";
-$before = file_get_contents("$dom/vpasswd");
+$before = vp_b_read("$dom/vpasswd");
 foreach ([str_repeat('g', 65), 'a:b', "a\nevil::0:0::/:", "a\rb", "a\tb", "a\x7f"] as $g) {
 	echo addcslashes($g, "\0..\37\177"), ": ";
 	vp_t_show(@vpopmail_set_user_gecos('bob', 'example.com', $g));
@@ -38,7 +38,7 @@ try {
 } catch (ValueError $e) {
 	echo $e->getMessage(), "\n";
 }
-var_dump($before === file_get_contents("$dom/vpasswd"));
+var_dump($before === vp_b_read("$dom/vpasswd"));
 ?>
 --CLEAN--
 <?php

@@ -57,13 +57,13 @@ function lastauth(): string
 {
 	global $la;
 	clearstatcache();
-	return json_encode(file_get_contents($la)) . ' ' . vp_u_mode($la) . (filemtime($la) > time() - 60 ? ' (now)' : ' (old)');
+	return json_encode(vp_b_read($la)) . ' ' . vp_u_mode($la) . (vp_b_lastauth_time(dirname($la)) > time() - 60 ? ' (now)' : ' (old)');
 }
-touch($la, time() - 3600);
+vp_b_lastauth_put(dirname($la), vp_b_read($la), time() - 3600);
 echo lastauth(), "\n";
 auth('alice', 'wrong', 'imap', '192.0.2.1');
 auth('bob', 'bobpw', 'pop', '192.0.2.1');
-echo lastauth(), ', bob: ', file_get_contents("$dom/bob/lastauth"), "\n";
+echo lastauth(), ', bob: ', vp_b_read("$dom/bob/lastauth"), "\n";
 ini_set('vpopmail.auth_logging', '0');
 auth('alice', 'newpw', 'imap', '192.0.2.1');
 echo lastauth(), "\n";

@@ -21,14 +21,14 @@ $info = ob_get_clean();
 preg_match_all('/^(Logins recorded in lastauth|vpopmail\.auth_logging) => .*$/m', $info, $m);
 echo implode("\n", $m[0]), "\n";
 var_dump(vpopmail_auth_user('alice', 'example.com', 'newpw', null, 'imap'));
-echo file_get_contents("$root/vpopmail/domains/example.com/alice/lastauth"), "\n";
+echo vp_b_read("$root/vpopmail/domains/example.com/alice/lastauth"), "\n";
 var_dump(ini_set('vpopmail.auth_logging', 'off'));
 ob_start();
 phpinfo(INFO_MODULES);
 preg_match('/^Logins recorded in lastauth => .*$/m', ob_get_clean(), $m);
 echo $m[0], "\n";
 var_dump(vpopmail_auth_user('bob', 'example.com', 'bobpw', null, 'imap', '192.0.2.1'));
-echo file_get_contents("$root/vpopmail/domains/example.com/bob/lastauth"), "\n";
+echo vp_b_read("$root/vpopmail/domains/example.com/bob/lastauth"), "\n";
 ?>
 --CLEAN--
 <?php

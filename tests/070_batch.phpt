@@ -29,17 +29,17 @@ foreach (array_keys(vp_u_vpasswd($dom)) as $u) {
 	echo vp_u_line($root, $dom, $u), "\n";
 }
 echo vp_u_cdb_matches($dom), "\n";
-echo strtok(file_get_contents("$dom/.dir-control"), "\n"), " users counted\n";
-var_dump(is_dir("$dom/gone"), is_dir("$dom/alice/Maildir/new"), file_get_contents("$dom/alice/lastauth"));
+echo strtok(vp_b_read("$dom/.dir-control"), "\n"), " users counted\n";
+var_dump(is_dir("$dom/gone"), is_dir("$dom/alice/Maildir/new"), vp_b_read("$dom/alice/lastauth"));
 var_dump(file_get_contents("$dom/bob/Maildir/maildirsize"), file_get_contents("$dom/postmaster/Maildir/maildirsize"));
 foreach ([['alice', 'alicepw'], ['bob', 'bobpw'], ['carol', 'carolpw'], ['old', 'newpw'], ['old', 'oldpw'], ['gone', 'gonepw']] as [$u, $p]) {
 	echo "$u/$p: ", var_export(vpopmail_auth_user($u, 'example.com', $p), true), "\n";
 }
 
 echo "-- an empty batch changes nothing\n";
-$before = md5_file("$dom/vpasswd") . md5_file("$dom/vpasswd.cdb");
+$before = vp_b_md5("$dom/vpasswd") . vp_b_md5("$dom/vpasswd.cdb");
 vp_t_show(vpopmail_batch('example.com', []));
-var_dump($before === md5_file("$dom/vpasswd") . md5_file("$dom/vpasswd.cdb"));
+var_dump($before === vp_b_md5("$dom/vpasswd") . vp_b_md5("$dom/vpasswd.cdb"));
 ?>
 --CLEAN--
 <?php

@@ -29,8 +29,8 @@ function state(string $dom): array
 		$files[] = substr($f->getPathname(), strlen($dom));
 	}
 	sort($files);
-	return ['vpasswd' => md5_file("$dom/vpasswd"), 'cdb' => md5_file("$dom/vpasswd.cdb"),
-	        'dirc' => file_get_contents("$dom/.dir-control"), 'files' => $files];
+	return ['vpasswd' => vp_b_md5("$dom/vpasswd"), 'cdb' => vp_b_md5("$dom/vpasswd.cdb"),
+	        'dirc' => vp_b_read("$dom/.dir-control"), 'files' => $files];
 }
 
 $before = state($dom);

@@ -52,7 +52,7 @@ function view(string $base, string $d): array
 	$dir = "$base/$d";
 	$mask = fn($s) => str_replace($d, 'D', preg_replace('/^([^:\n]*):[^:\n]*:/m', '$1:H:', $s));
 	$recs = [];
-	foreach (vp_cdb_records("$dir/vpasswd.cdb") as [$k, $v]) {
+	foreach (vp_b_cdb_records("$dir/vpasswd.cdb") as [$k, $v]) {
 		$recs[] = $k . '=' . $mask(":$v");
 	}
 	$tree = [];
@@ -64,9 +64,15 @@ function view(string $base, string $d): array
 			$tree[] = $rel . ' ' . decoct($f->getPerms() & 0777) . ($f->isFile() && !str_starts_with($rel, '/vpasswd') ? ' ' . md5($mask(file_get_contents($f->getPathname()))) : '');
 		}
 	}
+	foreach (vp_b_mysql() ? vp_b_store_files(vp_b_root_of($dir)) : [] as $p) { /* their rows, as files */
+		if (str_starts_with($p, "$dir/")) {
+			$rel = substr($p, strlen($dir));
+			$tree[] = "$rel 600" . (str_starts_with($rel, '/vpasswd') ? '' : ' ' . md5($mask((string)vp_b_read($p))));
+		}
+	}
 	sort($tree);
-	return ['vpasswd' => $mask(file_get_contents("$dir/vpasswd")), 'cdb' => $recs,
-	        'dir-control' => file_get_contents("$dir/.dir-control"),
+	return ['vpasswd' => $mask(vp_b_read("$dir/vpasswd")), 'cdb' => $recs,
+	        'dir-control' => vp_b_read("$dir/.dir-control"),
 	        'free' => @file_get_contents("$dir/.dir_control_free"), 'tree' => $tree];
 }
 $a = view($base, 'one.test');

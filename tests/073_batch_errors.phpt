@@ -15,7 +15,7 @@ $root = vp_sandbox('vp-073');
 $dom = "$root/vpopmail/domains/example.com";
 vpopmail_add_domain_ex('example.com', 'Secret123');
 vpopmail_add_user('here', 'example.com', 'pw');
-$sum = fn() => md5_file("$dom/vpasswd") . md5_file("$dom/vpasswd.cdb") . md5_file("$dom/.dir-control");
+$sum = fn() => vp_b_md5("$dom/vpasswd") . vp_b_md5("$dom/vpasswd.cdb") . vp_b_md5("$dom/.dir-control");
 $before = $sum();
 
 echo "-- shapes\n";

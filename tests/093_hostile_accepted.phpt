@@ -15,7 +15,7 @@ mkdir("$root/outside", 0755);
 $doms = "$root/vpopmail/domains";
 $assign = fn () => file_get_contents("$root/qmail/users/assign");
 $line = function (string $d, string $u) use ($doms) {
-    foreach (file("$doms/$d/vpasswd", FILE_IGNORE_NEW_LINES) as $l) {
+    foreach (vp_b_file("$doms/$d/vpasswd", FILE_IGNORE_NEW_LINES) as $l) {
         if (str_starts_with($l, "$u:")) {
             return $l;
         }

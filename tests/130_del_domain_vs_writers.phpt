@@ -22,7 +22,7 @@ lk_set_gen($root, 0);
 
 /* the children: the same extension and settings, one PHP process each */
 $php = [PHP_BINARY, '-n', '-d', 'extension_dir=' . ini_get('extension_dir'), '-d', 'extension=vpopmail'];
-foreach (['directory', 'qmail_dir', 'uid', 'gid', 'auth_logging', 'lock_timeout', 'password_scheme'] as $k) {
+foreach (['directory', 'qmail_dir', 'uid', 'gid', 'auth_logging', 'lock_timeout', 'password_scheme', 'backend', 'mysql_socket'] as $k) {
     array_push($php, '-d', "vpopmail.$k=" . ini_get("vpopmail.$k"));
 }
 $procs = [];

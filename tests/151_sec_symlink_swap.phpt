@@ -2,6 +2,11 @@
 Security (issue 12, class 6): <home>/domains, a domain dir, a hash bucket, a home and a Maildir swapped for symlinks to the real data moved outside: no call follows them, the outside tree stays byte for byte as it was
 --EXTENSIONS--
 vpopmail
+--SKIPIF--
+<?php
+require __DIR__ . '/backend.inc';
+vp_b_skip_on_mysql('auth opens no file on mysql (record and last login are rows), so it has no symlink to refuse; every other call answers as on cdb');
+?>
 --INI--
 vpopmail.directory={TMP}/vp-151/vpopmail
 vpopmail.qmail_dir={TMP}/vp-151/qmail

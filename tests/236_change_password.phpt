@@ -26,7 +26,7 @@ $try = function (...$a) {
 
 echo "what a stranger can learn: nothing about the mailbox\n";
 $before = $line();
-$lastauth = @file_get_contents("$dir/ann/lastauth");
+$lastauth = @vp_b_read("$dir/ann/lastauth");
 $try('ann', $D, 'guess', 'newpw123');
 $try('nobody', $D, 'guess', 'newpw123');
 $try('NOBODY', $D, 'oldpw1', 'newpw123');
@@ -35,7 +35,7 @@ $try('', $D, 'guess', 'newpw123');
 $try(str_repeat('x', 70), $D, 'guess', 'newpw123');
 $try('ann', $D, '', 'newpw123');
 $try('ann', 'nowhere.test', 'oldpw1', 'newpw123');
-var_dump($line() === $before, @file_get_contents("$dir/ann/lastauth") === $lastauth);
+var_dump($line() === $before, @vp_b_read("$dir/ann/lastauth") === $lastauth);
 
 echo "the owner:\n";
 $try('ANN', 'Example.COM', 'oldpw1', 'newpw123');
@@ -45,7 +45,7 @@ echo '  fields: uid ', $f[2], ', gid ', $f[3], ', gecos ', $f[4], ', quota ', $f
 var_dump(vpopmail_auth_user('ann', $D, 'newpw123'), vpopmail_auth_user('ann', $D, 'oldpw1'));
 echo '  ', vp_u_cdb_matches($dir), "\n";
 /* lastauth is a login's business, not a password change's */
-var_dump(@file_get_contents("$dir/ann/lastauth") !== false);
+var_dump(@vp_b_read("$dir/ann/lastauth") !== false);
 
 echo "the policy, once the old password is right:\n";
 vp_l_etc($root, 'password_strength.conf', "Length >= 10\n");
