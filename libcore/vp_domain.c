@@ -478,6 +478,15 @@ static void mark_deleting(int pfd, const char *dname)
 	close(dfd);
 }
 
+static void mark_deleting_undo(int pfd, const char *dname)
+{
+	int dfd = pfd < 0 ? -1 : openat(pfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd >= 0) {
+		unlinkat(dfd, DELETING_MARK, 0);
+		close(dfd);
+	}
+}
+
 int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 {
 	char name[VP_MAX_PW_DOMAIN + 1], domains[4096], path[4096];
@@ -560,8 +569,10 @@ int vp_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 	 * without its home. */
 	rc = vp_qmail_del_domains(cfg, (const char *const *)names, count, err);
 	vp_free_names(names, count);
-	if (rc != 0)
+	if (rc != 0) {
+		mark_deleting_undo(pfd, dname); /* still registered: as it was */
 		goto out;
+	}
 	/* vpopmail's own tools take .dir_control_free.lock by itself (when the
 	 * file is there at all): not in the middle of their write either. */
 	if (vpw.fd >= 0 && vp_path_join(path, sizeof path, d.dir, ".dir_control_free.lock") == 0 &&

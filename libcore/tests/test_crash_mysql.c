@@ -153,34 +153,48 @@ static int is_dir_at(const char *path)
 	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* A killed add's leftover: the home holds nothing but an empty Maildir. */
+/* A killed add's or delete's leftover, as vp_user_make_home may remove it
+ * for the next add of the name: no mail, only the empty Maildir, a
+ * maildirsize (a quota set before the delete) and temp files. */
+static int names_only(const char *dir, const char *const *ok, size_t n, const char *pat)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 1; /* killed before this one was made */
+	int good = 1;
+	struct dirent *de;
+	while (good && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		int hit = pat && strstr(de->d_name, pat) != NULL;
+		for (size_t i = 0; i < n && !hit; i++)
+			hit = strcmp(de->d_name, ok[i]) == 0;
+		good = hit;
+	}
+	closedir(d);
+	return good;
+}
+
 static int fresh_leftover(const char *home)
 {
-	static const char *const subs[] = { "Maildir/new", "Maildir/cur", "Maildir/tmp" };
+	static const char *const top[] = { "Maildir", "lastauth" };
+	static const char *const md[] = { "new", "cur", "tmp", "maildirsize" };
 	char p[4096];
-	DIR *d = opendir(home);
-	if (!d)
+	if (!names_only(home, top, 2, ".tmp."))
 		return 0;
-	int ok = 1;
-	struct dirent *de;
-	while (ok && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "Maildir"))
-			ok = 0;
-	closedir(d);
-	for (size_t i = 0; ok && i < 3; i++) {
-		snprintf(p, sizeof p, "%s/%s", home, subs[i]);
-		if (!(d = opendir(p)))
-			continue; /* killed before this one was made */
-		while (ok && (de = readdir(d)))
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-				ok = 0;
-		closedir(d);
-	}
-	return ok;
+	snprintf(p, sizeof p, "%s/Maildir", home);
+	if (!names_only(p, md, 4, NULL))
+		return 0;
+	snprintf(p, sizeof p, "%s/Maildir/new", home);
+	int ok = names_only(p, NULL, 0, NULL);
+	snprintf(p, sizeof p, "%s/Maildir/cur", home);
+	ok = ok && names_only(p, NULL, 0, NULL);
+	snprintf(p, sizeof p, "%s/Maildir/tmp", home);
+	return ok && names_only(p, NULL, 0, "_NeWmAiLdIrSiZe.");
 }
 
 typedef struct agree {
-	long leftovers; /* homes of killed adds, no row */
+	long leftovers; /* homes of killed adds (or deletes past their commit), no row */
 	long asides;    /* .deleted.* homes of killed deletes */
 } agree;
 
