@@ -2608,9 +2608,11 @@ static int m_vlog_add(void *p, const vp_store_vlog *r, vp_error *err)
 		PS(vl_cut(st, VL_MESSAGE, r->message, b[4], sizeof b[4])),
 		PI(r->error), PI(r->time),
 	};
-	/* passwd: never the attempted password (vpopmail stores it in clear) */
+	/* passwd: never the attempted password (vpopmail stores it in clear).
+	 * Sent ahead as the login's lastauth row is: the login does not wait
+	 * for the commit's log flush; the next statement reads the answer. */
 	long long n = write_rows(st, S_VL_ADD, "INSERT INTO vlog ( user, passwd, domain, logon, "
 	                         "remoteip, message, error, timestamp ) VALUES ( ?, '', ?, ?, ?, ?, ?, ? )",
-	                         prm, 7, 0, err);
+	                         prm, 7, st->in_txn ? 0 : RUN_ASYNC, err);
 	return n < 0 ? (int)n : 0;
 }
