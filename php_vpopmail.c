@@ -25,6 +25,7 @@
 #include "php_vpopmail.h"
 #include "vpcore.h"
 #include "vp_store.h"
+#include "vp_convert.h"
 #include "vpopmail_arginfo.h"
 
 ZEND_DECLARE_MODULE_GLOBALS(vpopmail)
@@ -80,6 +81,11 @@ PHP_INI_BEGIN()
 	                  vpopmail_globals)
 	STD_PHP_INI_ENTRY("vpopmail.mysql_gtid_wait_ms", "1000", PHP_INI_SYSTEM, OnUpdateLong,
 	                  mysql_gtid_wait_ms, zend_vpopmail_globals, vpopmail_globals)
+	/* Site properties (vpopmail's --enable-valias, --enable-sql-logging): mysql only. */
+	STD_PHP_INI_BOOLEAN("vpopmail.valias", "0", PHP_INI_SYSTEM, OnUpdateBool, valias,
+	                    zend_vpopmail_globals, vpopmail_globals)
+	STD_PHP_INI_BOOLEAN("vpopmail.sql_logging", "0", PHP_INI_SYSTEM, OnUpdateBool, sql_logging,
+	                    zend_vpopmail_globals, vpopmail_globals)
 PHP_INI_END()
 
 /* A numeric id, a name looked up with the reentrant getpw*_r calls, or the default. */
@@ -155,6 +161,55 @@ static bool check_dirs(vp_error *err)
 }
 
 /* The configuration of this call; false (with the error set) on a bad INI value. */
+/* This thread's mysql handle (vpopmail.mysql_* settings), opened on first use
+ * and kept; cfg is copied for it (the handle keeps a pointer to the copy). */
+static bool ensure_store(const vp_config *cfg, vp_error *err)
+{
+	/* One handle per process (per thread under ZTS), kept across requests;
+	 * opening does no I/O, the first statement connects. */
+	if (!VPOPMAIL_G(store)) {
+		vp_store_options opt;
+		memset(&opt, 0, sizeof opt);
+		opt.mysql_config = *VPOPMAIL_G(mysql_config) ? VPOPMAIL_G(mysql_config) : NULL;
+		opt.mysql_socket = *VPOPMAIL_G(mysql_socket) ? VPOPMAIL_G(mysql_socket) : NULL;
+		opt.connect_timeout = (int)MIN(MAX(VPOPMAIL_G(mysql_connect_timeout), 1), 600);
+		/* vpopmail's configure names: --enable-many-domains (default) or not */
+		const char *layout = VPOPMAIL_G(mysql_layout);
+		if (strcmp(layout, "many-domains") == 0)
+			opt.layout = VP_STORE_LAYOUT_MANY;
+		else if (strcmp(layout, "disable-many-domains") == 0)
+			opt.layout = VP_STORE_LAYOUT_PER_DOMAIN;
+		else if (strcmp(layout, "auto") != 0) {
+			vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_layout: expected auto, many-domains "
+			        "or disable-many-domains");
+			return false;
+		}
+		/* --enable-mysql-limits: the `limits` table */
+		const char *ml = VPOPMAIL_G(mysql_limits);
+		if (strcmp(ml, "table") == 0)
+			opt.limits = VP_STORE_LIMITS_TABLE;
+		else if (strcmp(ml, "files") == 0)
+			opt.limits = VP_STORE_LIMITS_FILES;
+		else if (strcmp(ml, "auto") != 0) {
+			vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_limits: expected auto, table or files");
+			return false;
+		}
+		const char *raw = VPOPMAIL_G(mysql_read_after_write);
+		if (strcmp(raw, "gtid") == 0)
+			opt.read_after_write = VP_STORE_RAW_GTID;
+		else if (strcmp(raw, "primary") != 0) {
+			vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_read_after_write: expected primary or gtid");
+			return false;
+		}
+		opt.gtid_wait_ms = (int)MIN(MAX(VPOPMAIL_G(mysql_gtid_wait_ms), 1), 60000);
+		VPOPMAIL_G(store_cfg) = *cfg;
+		if (vp_store_open(&vp_store_mysql_driver, &VPOPMAIL_G(store_cfg), &opt,
+		                  &VPOPMAIL_G(store), err) != 0)
+			return false;
+	}
+	return true;
+}
+
 static bool load_config(vp_config *cfg, vp_error *err)
 {
 	memset(cfg, 0, sizeof *cfg);
@@ -215,49 +270,11 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	}
 	if (strcmp(VPOPMAIL_G(backend), "mysql") == 0) {
 		cfg->backend = VP_BACKEND_MYSQL;
-		/* One handle per process (per thread under ZTS), kept across requests;
-		 * opening does no I/O, the first statement connects. */
-		if (!VPOPMAIL_G(store)) {
-			vp_store_options opt;
-			memset(&opt, 0, sizeof opt);
-			opt.mysql_config = *VPOPMAIL_G(mysql_config) ? VPOPMAIL_G(mysql_config) : NULL;
-			opt.mysql_socket = *VPOPMAIL_G(mysql_socket) ? VPOPMAIL_G(mysql_socket) : NULL;
-			opt.connect_timeout = (int)MIN(MAX(VPOPMAIL_G(mysql_connect_timeout), 1), 600);
-			/* vpopmail's configure names: --enable-many-domains (default) or not */
-			const char *layout = VPOPMAIL_G(mysql_layout);
-			if (strcmp(layout, "many-domains") == 0)
-				opt.layout = VP_STORE_LAYOUT_MANY;
-			else if (strcmp(layout, "disable-many-domains") == 0)
-				opt.layout = VP_STORE_LAYOUT_PER_DOMAIN;
-			else if (strcmp(layout, "auto") != 0) {
-				vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_layout: expected auto, many-domains "
-				        "or disable-many-domains");
-				return false;
-			}
-			/* --enable-mysql-limits: the `limits` table */
-			const char *ml = VPOPMAIL_G(mysql_limits);
-			if (strcmp(ml, "table") == 0)
-				opt.limits = VP_STORE_LIMITS_TABLE;
-			else if (strcmp(ml, "files") == 0)
-				opt.limits = VP_STORE_LIMITS_FILES;
-			else if (strcmp(ml, "auto") != 0) {
-				vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_limits: expected auto, table or files");
-				return false;
-			}
-			const char *raw = VPOPMAIL_G(mysql_read_after_write);
-			if (strcmp(raw, "gtid") == 0)
-				opt.read_after_write = VP_STORE_RAW_GTID;
-			else if (strcmp(raw, "primary") != 0) {
-				vp_fail(err, VA_BAD_CONFIG, "vpopmail.mysql_read_after_write: expected primary or gtid");
-				return false;
-			}
-			opt.gtid_wait_ms = (int)MIN(MAX(VPOPMAIL_G(mysql_gtid_wait_ms), 1), 60000);
-			VPOPMAIL_G(store_cfg) = *cfg;
-			if (vp_store_open(&vp_store_mysql_driver, &VPOPMAIL_G(store_cfg), &opt,
-			                  &VPOPMAIL_G(store), err) != 0)
-				return false;
-		}
+		if (!ensure_store(cfg, err))
+			return false;
 		cfg->store = VPOPMAIL_G(store);
+		cfg->valias = VPOPMAIL_G(valias);
+		cfg->sql_logging = VPOPMAIL_G(sql_logging);
 	} else if (strcmp(VPOPMAIL_G(backend), "cdb") != 0) {
 		vp_fail(err, VA_BAD_CONFIG, "vpopmail.backend: expected cdb or mysql");
 		return false;
@@ -719,7 +736,8 @@ PHP_FUNCTION(vpopmail_auth_user)
 		RETURN_FALSE;
 	}
 	/* Only needed (and only looked up) when the login is recorded. */
-	const char *ip = remote_ip ? ZSTR_VAL(remote_ip) : (cfg.auth_logging ? server_remote_addr() : NULL);
+	const char *ip = remote_ip ? ZSTR_VAL(remote_ip)
+	               : (cfg.auth_logging || cfg.sql_logging ? server_remote_addr() : NULL);
 	int rc = vp_auth_user_ex(&cfg, ZSTR_VAL(user), ZSTR_VAL(domain), ZSTR_VAL(password), svc, ip,
 	                         NULL, &err);
 	if (rc == 0)
@@ -1829,6 +1847,60 @@ static zend_long clamp_ull(unsigned long long v)
 	return v > (unsigned long long)ZEND_LONG_MAX ? ZEND_LONG_MAX : (zend_long)v;
 }
 
+static int convert_count(void *ctx, const vp_convert_counts *n)
+{
+	zval row;
+	array_init(&row);
+	add_assoc_long(&row, "users", (zend_long)n->users);
+	add_assoc_long(&row, "removed", (zend_long)n->removed);
+	add_assoc_long(&row, "lastauth", (zend_long)n->lastauth);
+	add_assoc_long(&row, "alias_domains", (zend_long)n->alias_domains);
+	add_assoc_long(&row, "aliases", (zend_long)n->aliases);
+	add_assoc_long(&row, "alias_lines", (zend_long)n->alias_lines);
+	add_assoc_zval((zval *)ctx, n->domain, &row);
+	return 0;
+}
+
+PHP_FUNCTION(vpopmail_convert)
+{
+	zend_string *from, *to, *domain = NULL;
+	vp_config cfg;
+	vp_error err;
+
+	ZEND_PARSE_PARAMETERS_START(2, 3)
+		Z_PARAM_STR(from)
+		Z_PARAM_STR(to)
+		Z_PARAM_OPTIONAL
+		Z_PARAM_STR_OR_NULL(domain)
+	ZEND_PARSE_PARAMETERS_END();
+	int f_cdb = zend_string_equals_literal(from, "cdb"), f_sql = zend_string_equals_literal(from, "mysql");
+	int t_cdb = zend_string_equals_literal(to, "cdb"), t_sql = zend_string_equals_literal(to, "mysql");
+	if (!f_cdb && !f_sql) {
+		zend_argument_value_error(1, "must be \"cdb\" or \"mysql\"");
+		RETURN_THROWS();
+	}
+	if ((!t_cdb && !t_sql) || (f_cdb && t_cdb) || (f_sql && t_sql)) {
+		zend_argument_value_error(2, "must be \"cdb\" or \"mysql\", and not the same as argument #1 ($from)");
+		RETURN_THROWS();
+	}
+	if (domain)
+		CHECK_STR(domain, 3);
+	clear_error();
+	if (!load_config(&cfg, &err) || !ensure_store(&cfg, &err)) {
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+	/* both sides at once: the files through cfg, the tables through this handle */
+	cfg.valias = VPOPMAIL_G(valias);
+	array_init(return_value);
+	if (vp_convert(&cfg, VPOPMAIL_G(store), t_sql, domain ? ZSTR_VAL(domain) : NULL, convert_count,
+	               return_value, &err) != 0) {
+		zval_ptr_dtor(return_value);
+		warn_error(&err);
+		RETURN_FALSE;
+	}
+}
+
 PHP_FUNCTION(vpopmail_domain_usage)
 {
 	zend_string *domain;
@@ -2081,6 +2153,9 @@ static void info_store(const vp_config *cfg)
 	php_info_print_table_row(2, "MySQL connection works", buf);
 	snprintf(buf, sizeof buf, "%lu", in.connects);
 	php_info_print_table_row(2, "MySQL connects by this process", buf);
+	php_info_print_table_row(2, "Aliases", cfg->valias ? "table valias (vpopmail.valias)"
+	                                                   : ".qmail-<alias> files");
+	php_info_print_table_row(2, "Logins logged in table vlog", cfg->sql_logging ? "yes" : "no");
 }
 
 static PHP_MINFO_FUNCTION(vpopmail)

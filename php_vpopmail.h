@@ -34,6 +34,8 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	char *mysql_layout;           /* vpopmail.mysql_layout: auto, many-domains, disable-many-domains */
 	char *mysql_read_after_write; /* vpopmail.mysql_read_after_write: primary or gtid */
 	zend_long mysql_gtid_wait_ms; /* vpopmail.mysql_gtid_wait_ms */
+	bool valias;                  /* vpopmail.valias: mysql aliases in table valias (--enable-valias) */
+	bool sql_logging;             /* vpopmail.sql_logging: auth calls logged in vlog (--enable-sql-logging) */
 	struct vp_store *store;       /* mysql: this thread's handle, opened on first use, kept */
 	vp_config store_cfg;          /* the configuration the handle was opened with (outlives it) */
 	bool ids_resolved;            /* uid/gid looked up once: the settings are PHP_INI_SYSTEM */

@@ -765,3 +765,15 @@ function vpopmail_password_strength(#[\SensitiveParameter] string $password): ar
  * the new password is written as vpopmail_passwd() writes it.
  */
 function vpopmail_change_password(string $user, string $domain, #[\SensitiveParameter] string $old_password, #[\SensitiveParameter] string $new_password): bool {}
+
+/**
+ * vpopmail's vconvert natively: moves every domain (or only $domain) from one backend to the other,
+ * "cdb" (vpasswd files) to "mysql" (the tables of vpopmail.mysql) or back, whichever backend this
+ * site runs: users with their hashes, flags, quotas and clear passwords, the dir_control counters,
+ * the last logins, alias domains and, with vpopmail.valias, the aliases.  Each domain is all or
+ * nothing and a second run after an interruption completes it; records the target has and the
+ * source lacks are removed.  Returns per domain: users, removed, lastauth, alias_domains,
+ * aliases, alias_lines.
+ * @return array<string, array<string, int>>|false
+ */
+function vpopmail_convert(string $from, string $to, ?string $domain = null): array|false {}

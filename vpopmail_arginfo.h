@@ -1,5 +1,5 @@
 /* This is a generated file, edit the .stub.php file instead.
- * Stub hash: 9f07dc35cbf8ec292805ebfb6a48fbd766aada76 */
+ * Stub hash: 8c86e1e8a3f033e31db631cd6e622ec30c0624de */
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_add_domain, 0, 4, _IS_BOOL, 0)
 	ZEND_ARG_TYPE_INFO(0, domain, IS_STRING, 0)
@@ -208,6 +208,12 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_vpopmail_change_password, 0, 4, 
 	ZEND_ARG_TYPE_INFO(0, new_password, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_vpopmail_convert, 0, 2, MAY_BE_ARRAY|MAY_BE_FALSE)
+	ZEND_ARG_TYPE_INFO(0, from, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO(0, to, IS_STRING, 0)
+	ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, domain, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
 
 ZEND_FUNCTION(vpopmail_add_domain);
 ZEND_FUNCTION(vpopmail_add_domain_ex);
@@ -253,6 +259,7 @@ ZEND_FUNCTION(vpopmail_domain_usage);
 ZEND_FUNCTION(vpopmail_enforce_limits);
 ZEND_FUNCTION(vpopmail_password_strength);
 ZEND_FUNCTION(vpopmail_change_password);
+ZEND_FUNCTION(vpopmail_convert);
 
 
 static const zend_function_entry ext_functions[] = {
@@ -300,6 +307,7 @@ static const zend_function_entry ext_functions[] = {
 	ZEND_FE(vpopmail_enforce_limits, arginfo_vpopmail_enforce_limits)
 	ZEND_FE(vpopmail_password_strength, arginfo_vpopmail_password_strength)
 	ZEND_FE(vpopmail_change_password, arginfo_vpopmail_change_password)
+	ZEND_FE(vpopmail_convert, arginfo_vpopmail_convert)
 	ZEND_FE_END
 };
 

@@ -42,6 +42,7 @@
  */
 #include "vpcore.h"
 #include "vp_limits.h"
+#include "vp_store.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -433,6 +434,227 @@ static int line_check_dir(const char *line, const alias_dom *d, vp_error *err)
 	return 0;
 }
 
+typedef struct name_list {
+	char **v;
+	size_t n, cap;
+} name_list;
+
+static void names_free(name_list *l)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static int names_push(name_list *l, const char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	if ((l->v[l->n] = strdup(s)) == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+/* ---- aliases in SQL (cfg->valias on the mysql backend: vpopmail's
+ * --enable-valias, table valias; vp_store.h) ----
+ * Names and lines are checked exactly as for files; the domain must exist
+ * on disk as for files (dom_open), and writers hold the same
+ * .vpasswd.lock, so one host's writers of a domain never interleave; the
+ * rows of one call change in one transaction.  Rows hold the name as given
+ * (lowercased, '.' kept: no ':' mapping). */
+
+static vp_store *valias_store(const vp_config *cfg)
+{
+	return cfg->valias ? vp_cfg_store(cfg) : NULL;
+}
+
+static const char *dom_real(const alias_dom *d)
+{
+	return d->info.realdomain[0] ? d->info.realdomain : d->info.name;
+}
+
+typedef struct line_buf {
+	char *data;
+	size_t len, cap;
+	int failed;
+} line_buf;
+
+static int collect_line(void *ctx, const char *alias, const char *line, size_t len)
+{
+	line_buf *b = ctx;
+	(void)alias;
+	if (b->len + len + 2 > b->cap) {
+		size_t cap = (b->cap ? b->cap * 2 : 256) + len + 2;
+		char *n = realloc(b->data, cap);
+		if (!n) {
+			b->failed = 1;
+			return 1;
+		}
+		b->data = n;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, line, len);
+	b->len += len;
+	b->data[b->len++] = '\n';
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int sql_alias_add(const vp_config *cfg, vp_store *s, alias_dom *d, const char *lname,
+                         const char *line, vp_error *err)
+{
+	vp_lock lock;
+	line_buf old = { 0 };
+	vp_error e2;
+	size_t linelen = strlen(line), pos;
+	int rc;
+
+	if ((rc = vp_store_valias_ensure(s, err)) != 0)
+		return rc;
+	if ((rc = dom_lock(cfg, d, &lock, err)) < 0)
+		return rc;
+	if ((rc = vp_store_begin(s, NULL, 0, err)) != 0)
+		goto unlock;
+	rc = vp_store_valias_get(s, dom_real(d), lname, VP_STORE_VALIAS_LOCK, collect_line, &old, err);
+	if (rc == 0 && old.failed)
+		rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	for (pos = 0; rc == 0 && pos < old.len;) {
+		const char *nl = memchr(old.data + pos, '\n', old.len - pos);
+		size_t end = nl ? (size_t)(nl - old.data) : old.len;
+		if (end - pos == linelen && memcmp(old.data + pos, line, linelen) == 0)
+			rc = vp_fail(err, VA_ALIAS_LINE_EXISTS, "%s@%s already delivers to %s",
+			             lname, d->info.name, line);
+		pos = end + 1;
+	}
+	if (rc == 0)
+		rc = vp_limits_enforce_alias(cfg, &d->info, old.data, old.len, line, err);
+	if (rc == 0)
+		rc = vp_store_valias_add(s, dom_real(d), lname, line, err);
+	if (rc == 0)
+		rc = vp_store_commit(s, err);
+	else
+		vp_store_rollback(s, &e2);
+unlock:
+	vp_lock_release(&lock);
+	free(old.data);
+	return rc;
+}
+
+static int sql_alias_del(const vp_config *cfg, vp_store *s, alias_dom *d, const char *lname,
+                         vp_error *err)
+{
+	vp_lock lock;
+	int rc;
+
+	if ((rc = dom_lock(cfg, d, &lock, err)) < 0)
+		return rc;
+	rc = vp_store_valias_del(s, dom_real(d), lname, err);
+	if (rc == 0)
+		rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "%s@%s", lname, d->info.name);
+	vp_lock_release(&lock);
+	return rc < 0 ? rc : 0;
+}
+
+/* One alias's lines, to the caller's line callback. */
+typedef struct line_fwd {
+	vp_alias_line_cb cb;
+	void *ctx;
+} line_fwd;
+
+static int fwd_line(void *ctx, const char *alias, const char *line, size_t len)
+{
+	line_fwd *f = ctx;
+	(void)alias;
+	return f->cb(f->ctx, line, len);
+}
+
+/* The whole domain: a name callback whenever the alias changes. */
+typedef struct all_fwd {
+	vp_alias_name_cb name_cb;
+	vp_alias_line_cb line_cb;
+	void *ctx;
+	char cur[256];
+	int have;
+} all_fwd;
+
+static int fwd_all(void *ctx, const char *alias, const char *line, size_t len)
+{
+	all_fwd *f = ctx;
+	int r;
+	if (!f->have || strcmp(f->cur, alias) != 0) {
+		snprintf(f->cur, sizeof f->cur, "%s", alias);
+		f->have = 1;
+		if ((r = f->name_cb(f->ctx, alias)) != 0)
+			return r;
+	}
+	return f->line_cb(f->ctx, line, len);
+}
+
+/* del_domain: every alias but the mailing lists and autoresponders, as
+ * the file code leaves their .qmail files. */
+typedef struct robot_scan {
+	name_list keep, all;
+	char cur[256];
+	int have, failed;
+} robot_scan;
+
+static int scan_robots(void *ctx, const char *alias, const char *line, size_t len)
+{
+	robot_scan *r = ctx;
+	(void)len;
+	if (r->have && strcmp(r->cur, alias) == 0)
+		return 0; /* only the first line tells */
+	snprintf(r->cur, sizeof r->cur, "%s", alias);
+	r->have = 1;
+	int robot = line[0] == '|' && (strstr(line, "ezmlm-") != NULL ||
+	                              strstr(line, "autorespond") != NULL);
+	if (names_push(robot ? &r->keep : &r->all, alias) != 0)
+		r->failed = 1;
+	return 0;
+}
+
+static int sql_alias_del_domain(const vp_config *cfg, vp_store *s, alias_dom *d, vp_error *err)
+{
+	vp_lock lock;
+	robot_scan r;
+	vp_error e2;
+	size_t i;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	if ((rc = dom_lock(cfg, d, &lock, err)) < 0)
+		return rc;
+	if ((rc = vp_store_begin(s, NULL, 0, err)) != 0)
+		goto unlock;
+	rc = vp_store_valias_get(s, dom_real(d), NULL, 0, scan_robots, &r, err);
+	if (rc == 0 && r.failed)
+		rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+	for (i = 0; rc == 0 && i < r.all.n; i++) {
+		int x = vp_store_valias_del(s, dom_real(d), r.all.v[i], err);
+		if (x < 0)
+			rc = x;
+	}
+	if (rc == 0)
+		rc = vp_store_commit(s, err);
+	else
+		vp_store_rollback(s, &e2);
+unlock:
+	names_free(&r.keep);
+	names_free(&r.all);
+	vp_lock_release(&lock);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- public ---- */
 
 int vp_alias_add(const vp_config *cfg, const char *alias, const char *domain, const char *line,
@@ -462,6 +684,10 @@ int vp_alias_add(const vp_config *cfg, const char *alias, const char *domain, co
 	}
 	if ((rc = line_check_dir(line, &d, err)) < 0)
 		goto out;
+	if (valias_store(cfg)) {
+		rc = sql_alias_add(cfg, valias_store(cfg), &d, lname, line, err);
+		goto out;
+	}
 	if (vp_path_join(path, sizeof path, d.dir, fname) != 0) {
 		rc = vp_fail(err, VA_DIR_TOO_LONG, NULL);
 		goto out;
@@ -553,6 +779,11 @@ int vp_alias_del(const vp_config *cfg, const char *alias, const char *domain, vp
 		dom_close(&d);
 		return rc;
 	}
+	if (valias_store(cfg)) {
+		rc = sql_alias_del(cfg, valias_store(cfg), &d, lname, err);
+		dom_close(&d);
+		return rc;
+	}
 	if ((rc = dom_lock(cfg, &d, &lock, err)) < 0) {
 		dom_close(&d);
 		return rc;
@@ -596,37 +827,6 @@ static int is_robot(int dfd, const char *fname)
 }
 
 /* ---- directory listing ---- */
-
-typedef struct name_list {
-	char **v;
-	size_t n, cap;
-} name_list;
-
-static void names_free(name_list *l)
-{
-	size_t i;
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
-}
-
-static int names_push(name_list *l, const char *s)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		l->v = v;
-		l->cap = cap;
-	}
-	if ((l->v[l->n] = strdup(s)) == NULL)
-		return -1;
-	l->n++;
-	return 0;
-}
 
 static int name_cmp(const void *pa, const void *pb)
 {
@@ -717,6 +917,11 @@ int vp_alias_del_domain(const vp_config *cfg, const char *domain, vp_error *err)
 		dom_close(&d);
 		return rc;
 	}
+	if (valias_store(cfg)) {
+		rc = sql_alias_del_domain(cfg, valias_store(cfg), &d, err);
+		dom_close(&d);
+		return rc;
+	}
 	if ((rc = dom_lock(cfg, &d, &lock, err)) < 0) {
 		dom_close(&d);
 		return rc;
@@ -751,6 +956,12 @@ int vp_alias_get(const vp_config *cfg, const char *alias, const char *domain,
 		dom_close(&d);
 		return rc;
 	}
+	if (valias_store(cfg)) {
+		line_fwd f = { cb, ctx };
+		rc = vp_store_valias_get(valias_store(cfg), dom_real(&d), lname, 0, fwd_line, &f, err);
+		dom_close(&d);
+		return rc < 0 ? rc : 0;
+	}
 	rc = read_alias(&d, fname, &data, &len, err);
 	if (rc == 1)
 		rc = vp_fail(err, VA_COULD_NOT_OPEN_DOT_QMAIL,
@@ -776,6 +987,12 @@ int vp_alias_get_all(const vp_config *cfg, const char *domain, vp_alias_name_cb 
 	if ((rc = dom_open(cfg, domain, &d, err)) < 0) {
 		dom_close(&d);
 		return rc;
+	}
+	if (valias_store(cfg)) {
+		all_fwd f = { name_cb, line_cb, ctx, "", 0 };
+		rc = vp_store_valias_get(valias_store(cfg), dom_real(&d), NULL, 0, fwd_all, &f, err);
+		dom_close(&d);
+		return rc < 0 ? rc : 0;
 	}
 	rc = list_dir(&d, LIST_NAMES, &l, err);
 	for (i = 0; rc == 0 && i < l.n; i++) {

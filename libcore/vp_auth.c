@@ -298,6 +298,79 @@ int vp_auth_user(const vp_config *cfg, const char *user, const char *domain,
 	return auth_common(cfg, user, domain, password, VP_SERVICE_ANY, NULL, 0, out, err);
 }
 
+/* A client-given value for the log: printable ASCII (others as '?'),
+ * lowercased where asked, cut to size. */
+static void log_text(char *dst, size_t size, const char *src, int lower)
+{
+	size_t i = 0;
+	for (; src && src[i] && i + 1 < size; i++) {
+		unsigned char c = (unsigned char)src[i];
+		if (c < 0x20 || c >= 0x7f)
+			c = '?';
+		else if (lower && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		dst[i] = (char)c;
+	}
+	dst[i] = '\0';
+}
+
+/*
+ * cfg->sql_logging (mysql): one vlog row per call, as vchkpw's logsql
+ * (error = VLOG_* code, message "<who>: <what> <user>@<domain>:<ip>"),
+ * for successes too, but once per failure (vchkpw writes a wrong password
+ * twice) and never the attempted password: the passwd column gets ''.
+ * Best effort: a log that cannot be written does not change the answer.
+ */
+static void log_auth(const vp_config *cfg, const char *user, const char *domain,
+                     enum vp_service svc, const char *remote_ip, int rc)
+{
+	static const char *const who[] = {
+		[VP_SERVICE_ANY] = "php-vpopmail", [VP_SERVICE_POP] = "php-vpopmail-pop3",
+		[VP_SERVICE_IMAP] = "php-vpopmail-imap", [VP_SERVICE_SMTP] = "php-vpopmail-smtp",
+		[VP_SERVICE_WEBMAIL] = "php-vpopmail-webmail",
+	};
+	vp_store *st = vp_cfg_store(cfg);
+	if (!st || !cfg->sql_logging)
+		return;
+	char u[VP_MAX_PW_NAME + 1], d[VP_MAX_PW_DOMAIN + 1], ip[64], logon[sizeof u + sizeof d + 1];
+	char msg[400];
+	const char *what;
+	int code;
+	log_text(u, sizeof u, user, 1);
+	log_text(d, sizeof d, domain, 1);
+	log_text(ip, sizeof ip, remote_ip, 0);
+	snprintf(logon, sizeof logon, "%s@%s", u, d);
+	switch (rc) {
+	case 0:
+		code = VP_VLOG_AUTH;
+		what = "login success";
+		break;
+	case VA_USER_DOES_NOT_EXIST:
+	case VA_DOMAIN_DOES_NOT_EXIST:
+		code = VP_VLOG_LOGON;
+		what = "vpopmail user not found";
+		break;
+	case VA_WRONG_PASSWORD:
+		code = VP_VLOG_PASSWD;
+		what = "password fail";
+		break;
+	case VA_ACCOUNT_DISABLED:
+		code = VP_VLOG_ACCESS;
+		what = svc == VP_SERVICE_POP ? "pop access denied"
+		     : svc == VP_SERVICE_IMAP ? "imap access denied"
+		     : svc == VP_SERVICE_SMTP ? "smtp access denied" : "webmail access denied";
+		break;
+	default:
+		code = VP_VLOG_INTERNAL;
+		what = "internal error";
+		break;
+	}
+	snprintf(msg, sizeof msg, "%s: %s %s:%s", who[svc], what, logon, ip);
+	vp_store_vlog r = { u, d, logon, ip, msg, code, (long long)time(NULL) };
+	vp_error ignored;
+	vp_store_vlog_add(st, &r, &ignored);
+}
+
 int vp_auth_user_ex(const vp_config *cfg, const char *user, const char *domain,
                     const char *password, enum vp_service svc, const char *remote_ip,
                     vp_user_entry *out, vp_error *err)
@@ -308,6 +381,9 @@ int vp_auth_user_ex(const vp_config *cfg, const char *user, const char *domain,
 			memset(out, 0, sizeof *out);
 		return vp_fail(err, VA_PARSE_ERROR, "unknown service %d", (int)svc);
 	}
-	return auth_common(cfg, user, domain, password, svc, remote_ip,
-	                   cfg && cfg->auth_logging, out, err);
+	int rc = auth_common(cfg, user, domain, password, svc, remote_ip,
+	                     cfg && cfg->auth_logging, out, err);
+	if (cfg && cfg->sql_logging && user && domain)
+		log_auth(cfg, user, domain, svc, remote_ip, rc);
+	return rc;
 }

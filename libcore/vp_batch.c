@@ -753,6 +753,10 @@ static int store_apply(vp_batch *b, vp_store *st, vp_user_entry *e, size_t *fail
 			} else if (o->kind == OP_DEL) {
 				if ((rc = vp_store_user_del(st, &b->dom, o->name, err)) == 0)
 					rc = vp_store_lastauth_del(st, &b->dom, o->name, err);
+				/* valias: the user's own rows (its forwards) go with it */
+				if (rc == 0 && b->cfg->valias &&
+				    (rc = vp_store_valias_del(st, b->dom.realdomain, o->name, err)) > 0)
+					rc = 0;
 			} else {
 				rc = vp_store_user_update(st, &b->dom, e, o->kind == OP_PASSWD
 				                          ? VP_STORE_F_PASSWD | VP_STORE_F_CLEAR : VP_STORE_F_QUOTA, err);

@@ -43,6 +43,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "vp_store.h"
 #include "vp_buf.h"
 #include "vp_user_int.h"
 #include "vp_vpasswd.h"
@@ -1535,13 +1536,120 @@ static int robot_from(const vp_config *cfg, const robot_ctx *r, const char *d, s
 	return 1;
 }
 
+/* ---- where a robot's .qmail lines live: the file, or with cfg->valias on
+ * the mysql backend the alias's valias rows (as qmailadmin built with
+ * --enable-valias keeps them); the caller holds the domain's lock ---- */
+
+static vp_store *robot_store(const vp_config *cfg)
+{
+	return cfg->valias ? vp_cfg_store(cfg) : NULL;
+}
+
+static int robot_row(void *ctx, const char *alias, const char *line, size_t len)
+{
+	(void)alias;
+	vp_buf_add(ctx, line, len);
+	vp_buf_adds(ctx, "\n");
+	return 0;
+}
+
+/* 1 with the lines (malloc'd, *d), 0 none, <0 VA code. */
+static int robot_q_read(const vp_config *cfg, const robot_ctx *r, char **d, size_t *n,
+                        vp_error *err)
+{
+	vp_store *s = robot_store(cfg);
+	struct stat st;
+	*d = NULL;
+	*n = 0;
+	if (!s) {
+		if (lstat(r->qpath, &st) != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		int rc = read_dotqmail(r->qpath, d, n, err);
+		return rc < 0 ? rc : 1;
+	}
+	vp_buf b = { 0 };
+	int rc = vp_store_valias_get(s, r->dom.realdomain, r->lname, 0, robot_row, &b, err);
+	if (rc == 0 && b.oom)
+		rc = oom(err);
+	if (rc < 0 || b.len == 0) {
+		vp_buf_free(&b);
+		return rc < 0 ? rc : 0;
+	}
+	*d = b.p;
+	*n = b.len;
+	return 1;
+}
+
+/* Does the name deliver anywhere already (file of any kind, or rows)? */
+static int robot_q_exists(const vp_config *cfg, const robot_ctx *r, vp_error *err)
+{
+	struct stat st;
+	if (!robot_store(cfg)) {
+		if (lstat(r->qpath, &st) == 0)
+			return 1;
+		return errno == ENOENT ? 0 : vp_fail_errno(err, VA_COULD_NOT_OPEN_DOT_QMAIL, "cannot stat", r->qpath);
+	}
+	char *d;
+	size_t n;
+	int rc = robot_q_read(cfg, r, &d, &n, err);
+	free(d);
+	return rc;
+}
+
+static int robot_q_write(const vp_config *cfg, const robot_ctx *r, const char *d, size_t n,
+                         vp_error *err)
+{
+	vp_store *s = robot_store(cfg);
+	vp_error e2;
+	if (!s)
+		return vp_write_file_atomic(cfg, r->qpath, d, n, 0600, r->dom.uid, r->dom.gid,
+		                            cfg->chown_files, err);
+	int rc = vp_store_valias_ensure(s, err);
+	if (rc != 0 || (rc = vp_store_begin(s, NULL, 0, err)) != 0)
+		return rc;
+	if ((rc = vp_store_valias_del(s, r->dom.realdomain, r->lname, err)) > 0)
+		rc = 0;
+	for (size_t pos = 0; rc == 0 && pos < n;) {
+		const char *nl = memchr(d + pos, '\n', n - pos);
+		size_t end = nl ? (size_t)(nl - d) : n;
+		if (end > pos) {
+			char *line = strndup(d + pos, end - pos);
+			rc = line ? vp_store_valias_add(s, r->dom.realdomain, r->lname, line, err) : oom(err);
+			free(line);
+		}
+		pos = end + 1;
+	}
+	if (rc == 0)
+		return vp_store_commit(s, err);
+	vp_store_rollback(s, &e2);
+	return rc;
+}
+
+static int robot_q_del(const vp_config *cfg, const robot_ctx *r, vp_error *err)
+{
+	vp_store *s = robot_store(cfg);
+	if (!s)
+		return vp_remove_tree(r->domdir, r->qpath, err);
+	int rc = vp_store_valias_del(s, r->dom.realdomain, r->lname, err);
+	return rc > 0 ? 0 : rc;
+}
+
+static int robot_alias_name(void *ctx, const char *alias, const char *line, size_t len)
+{
+	strv *names = ctx;
+	(void)line;
+	(void)len;
+	if (names->n && strcmp(names->v[names->n - 1], alias) == 0)
+		return 0;
+	return strv_push(names, alias, strlen(alias)) != 0 ? VA_MEMORY_ALLOC_ERR : 0;
+}
+
 int vp_autoresponder_get(const vp_config *cfg, const char *name, const char *domain,
                          vp_autoresponder *out, vp_error *err)
 {
 	robot_ctx r;
 	char *d = NULL;
 	size_t n = 0;
-	struct stat st;
 	int rc;
 
 	vp_error_clear(err);
@@ -1551,9 +1659,7 @@ int vp_autoresponder_get(const vp_config *cfg, const char *name, const char *dom
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = robot_open(cfg, name, domain, &r, err)) != 0)
 		return rc;
-	if (lstat(r.qpath, &st) != 0 || !S_ISREG(st.st_mode))
-		return 0;
-	if ((rc = read_dotqmail(r.qpath, &d, &n, err)) != 0)
+	if ((rc = robot_q_read(cfg, &r, &d, &n, err)) <= 0)
 		return rc;
 	rc = robot_from(cfg, &r, d, n, out, err);
 	free(d);
@@ -1646,11 +1752,9 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 				             r.dom.realdomain);
 			goto out;
 		}
-		if (lstat(r.qpath, &st) != 0 && errno != ENOENT) {
-			rc = vp_fail_errno(err, VA_COULD_NOT_OPEN_DOT_QMAIL, "cannot stat", r.qpath);
+		if ((rc = robot_q_exists(cfg, &r, err)) < 0)
 			goto out;
-		}
-		if (lstat(r.qpath, &st) == 0) {
+		if (rc == 1) {
 			rc = vp_fail(err, VA_USERNAME_EXISTS,
 			             "%s@%s is already an alias, forward, list or autoresponder", r.lname,
 			             r.dom.realdomain);
@@ -1664,13 +1768,12 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 		memset(&line, 0, sizeof line);
 	} else {
 		vp_autoresponder cur;
-		if (lstat(r.qpath, &st) != 0 || !S_ISREG(st.st_mode)) {
-			rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "no autoresponder %s@%s", r.lname,
-			             r.dom.realdomain);
+		if ((rc = robot_q_read(cfg, &r, &old, &oldlen, err)) <= 0) {
+			if (rc == 0)
+				rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "no autoresponder %s@%s", r.lname,
+				             r.dom.realdomain);
 			goto out;
 		}
-		if ((rc = read_dotqmail(r.qpath, &old, &oldlen, err)) != 0)
-			goto out;
 		if ((rc = robot_from(cfg, &r, old, oldlen, &cur, err)) <= 0) {
 			if (rc == 0)
 				rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "%s@%s is not an autoresponder",
@@ -1709,8 +1812,7 @@ static int robot_write(const vp_config *cfg, const char *name, const char *domai
 	if ((rc = write_if_changed(cfg, &r.dom, mpath, &msg, err)) != 0)
 		goto undo;
 	if (!old || nb.len != oldlen || memcmp(nb.p, old, oldlen) != 0)
-		rc = vp_write_file_atomic(cfg, r.qpath, nb.p, nb.len, 0600, r.dom.uid, r.dom.gid,
-		                          cfg->chown_files, err);
+		rc = robot_q_write(cfg, &r, nb.p, nb.len, err);
 	if (rc == 0)
 		goto out;
 undo:
@@ -1759,13 +1861,12 @@ int vp_autoresponder_del(const vp_config *cfg, const char *name, const char *dom
 		return rc;
 	if ((rc = vp_vpw_lock(cfg, &r.dom, &lock, err)) != 0)
 		return rc;
-	if (lstat(r.qpath, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "no autoresponder %s@%s", r.lname,
-		             r.dom.realdomain);
+	if ((rc = robot_q_read(cfg, &r, &d, &n, err)) <= 0) {
+		if (rc == 0)
+			rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "no autoresponder %s@%s", r.lname,
+			             r.dom.realdomain);
 		goto out;
 	}
-	if ((rc = read_dotqmail(r.qpath, &d, &n, err)) != 0)
-		goto out;
 	if ((rc = robot_from(cfg, &r, d, n, &cur, err)) <= 0) {
 		if (rc == 0)
 			rc = vp_fail(err, VA_ALIAS_DOES_NOT_EXIST, "%s@%s is not an autoresponder", r.lname,
@@ -1774,7 +1875,7 @@ int vp_autoresponder_del(const vp_config *cfg, const char *name, const char *dom
 	}
 	vp_autoresponder_free(&cur);
 	/* The line first (mail stops reaching it), then its directory. */
-	if ((rc = vp_remove_tree(r.domdir, r.qpath, err)) == 0 && lstat(r.rdir, &st) == 0)
+	if ((rc = robot_q_del(cfg, &r, err)) == 0 && lstat(r.rdir, &st) == 0)
 		rc = vp_remove_tree(r.domdir, r.rdir, err);
 out:
 	vp_lock_release(&lock);
@@ -1799,6 +1900,16 @@ int vp_autoresponder_list(const vp_config *cfg, const char *domain, vp_autorespo
 		return vp_fail(err, VA_NULL_POINTER, NULL);
 	if ((rc = robot_domain(cfg, domain, &r, err)) != 0)
 		return rc;
+	if (robot_store(cfg)) {
+		/* valias: the aliases of the domain's rows; get() tells the robots */
+		rc = vp_store_valias_get(robot_store(cfg), r.dom.realdomain, NULL, 0, robot_alias_name,
+		                         &names, err);
+		if (rc != 0) {
+			strv_free(names.v, names.n);
+			return rc;
+		}
+		goto listed;
+	}
 	DIR *dh = opendir(r.domdir);
 	if (!dh)
 		return vp_fail_errno(err, VA_BAD_V_DIR, "cannot open", r.domdir);
@@ -1827,6 +1938,7 @@ int vp_autoresponder_list(const vp_config *cfg, const char *domain, vp_autorespo
 		}
 	}
 	closedir(dh);
+listed:
 	if (names.n > 1)
 		qsort(names.v, names.n, sizeof *names.v, robot_cmp);
 	for (size_t i = 0; i < names.n && rc == 0; i++) {

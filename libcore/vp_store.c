@@ -435,3 +435,52 @@ int vp_store_limits_del(vp_store *s, const vp_domain_info *dom, vp_error *err)
 	CHECK_HANDLE(s, err);
 	return s->drv->limits_del ? s->drv->limits_del(s->st, dom, err) : 0;
 }
+
+/* ---- valias and vlog (issue 14) ---- */
+
+int vp_store_valias_ensure(vp_store *s, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (s->in_txn)
+		return vp_fail(err, VA_BAD_CONFIG, "valias_ensure inside a transaction");
+	return s->drv->valias_ensure ? s->drv->valias_ensure(s->st, err)
+	                             : unsupported(s, err, "keep aliases (valias)");
+}
+
+int vp_store_valias_get(vp_store *s, const char *domain, const char *alias, unsigned flags,
+                        vp_store_valias_cb cb, void *ctx, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!domain || !cb)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	return s->drv->valias_get ? s->drv->valias_get(s->st, domain, alias, flags, cb, ctx, err)
+	                          : unsupported(s, err, "keep aliases (valias)");
+}
+
+int vp_store_valias_add(vp_store *s, const char *domain, const char *alias, const char *line,
+                        vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!domain || !alias || !line)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	return s->drv->valias_add ? s->drv->valias_add(s->st, domain, alias, line, err)
+	                          : unsupported(s, err, "keep aliases (valias)");
+}
+
+int vp_store_valias_del(vp_store *s, const char *domain, const char *alias, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!domain)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	return s->drv->valias_del ? s->drv->valias_del(s->st, domain, alias, err)
+	                          : unsupported(s, err, "keep aliases (valias)");
+}
+
+int vp_store_vlog_add(vp_store *s, const vp_store_vlog *r, vp_error *err)
+{
+	CHECK_HANDLE(s, err);
+	if (!r)
+		return vp_fail(err, VA_NULL_POINTER, NULL);
+	return s->drv->vlog_add ? s->drv->vlog_add(s->st, r, err)
+	                        : unsupported(s, err, "log logins (vlog)");
+}

@@ -144,6 +144,20 @@ typedef struct vp_store_info {
 #define VP_STORE_DIRC_KEEP 1
 typedef int (*vp_store_dirc_fn)(void *ctx, vp_dir_control *dc, int existed, vp_error *err);
 typedef int (*vp_store_name_cb)(void *ctx, const char *name);
+/* One valias row: its alias and delivery line. */
+typedef int (*vp_store_valias_cb)(void *ctx, const char *alias, const char *line, size_t len);
+
+/* One login-log row (vpopmail's vlog).  error is vchkpw's VLOG_* code. */
+#define VP_VLOG_INTERNAL 0   /* something else went wrong */
+#define VP_VLOG_LOGON 1      /* no such user or domain */
+#define VP_VLOG_AUTH 2       /* logged in */
+#define VP_VLOG_PASSWD 3     /* wrong password */
+#define VP_VLOG_ACCESS 4     /* the service is disabled for the user */
+typedef struct vp_store_vlog {
+	const char *user, *domain, *logon, *remoteip, *message;
+	int error;
+	long long time;
+} vp_store_vlog;
 
 /*
  * The driver table.  `st` is the driver's state from open.  A NULL slot
@@ -205,6 +219,15 @@ struct vp_store_driver {
 	void (*end_request)(void *st);
 	/* 1: the last commit got no answer (it may have happened) */
 	int (*commit_unknown)(void *st);
+
+	/* valias and vlog (issue 14; see "aliases and the login log" below) */
+	int (*valias_ensure)(void *st, vp_error *err);
+	int (*valias_get)(void *st, const char *domain, const char *alias, unsigned flags,
+	                  vp_store_valias_cb cb, void *ctx, vp_error *err);
+	int (*valias_add)(void *st, const char *domain, const char *alias, const char *line,
+	                  vp_error *err);
+	int (*valias_del)(void *st, const char *domain, const char *alias, vp_error *err);
+	int (*vlog_add)(void *st, const vp_store_vlog *r, vp_error *err);
 };
 
 /* The handle the operations use: cfg->store for the mysql backend, NULL for
@@ -358,6 +381,33 @@ int vp_store_limits_get(vp_store *s, const vp_domain_info *dom, unsigned flags, 
 int vp_store_limits_put(vp_store *s, const vp_domain_info *dom, const vp_limits *lim,
                         vp_error *err);
 int vp_store_limits_del(vp_store *s, const vp_domain_info *dom, vp_error *err);
+
+/* ---- aliases and the login log in SQL (issue 14: vpopmail's --enable-valias
+ * and --enable-sql-logging; stores without them answer VA_BAD_CONFIG) ----
+ * valias: one row per delivery line (alias as given, domain, the line
+ * verbatim), insertion order kept (id).  Where the table has vpopmail's
+ * defaultdelivery columns, valias_type is 1 for a forward ("addr",
+ * "&addr") and 0 for a local delivery ('/', '.', '|'), and the forwards of
+ * an alias get copy = 1 while it also delivers locally (copy and redirect),
+ * else 0.
+ * ensure: create the table (vpopmail's text) if missing; DDL, so outside a
+ * transaction, before begin.  get: alias NULL lists the whole domain,
+ * ordered by alias (bytewise) then insertion; the rows are read before the
+ * first callback, so cb may call the store.  VP_STORE_VALIAS_LOCK inside a
+ * transaction locks the rows read.  A missing table reads as empty.
+ * add: appends one row.  del: the alias's rows (alias NULL: the domain's);
+ * 1 when rows went, 0 when there were none.
+ * vlog_add: one INSERT of r (vpopmail's columns; passwd is written as the
+ * empty string, never the attempted password), the table created first when
+ * missing and no transaction is open. */
+#define VP_STORE_VALIAS_LOCK 0x01
+int vp_store_valias_ensure(vp_store *s, vp_error *err);
+int vp_store_valias_get(vp_store *s, const char *domain, const char *alias, unsigned flags,
+                        vp_store_valias_cb cb, void *ctx, vp_error *err);
+int vp_store_valias_add(vp_store *s, const char *domain, const char *alias, const char *line,
+                        vp_error *err);
+int vp_store_valias_del(vp_store *s, const char *domain, const char *alias, vp_error *err);
+int vp_store_vlog_add(vp_store *s, const vp_store_vlog *r, vp_error *err);
 
 /* ---- the mysql driver's pieces the tests reach (vp_store_mysql.c) ---- */
 typedef struct vp_mysql_conf {

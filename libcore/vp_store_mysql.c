@@ -278,6 +278,7 @@ enum {
 	S_DOM_DEL_USERS,
 	S_LIM_GET, S_LIM_GET_LOCK, S_LIM_PUT, S_LIM_DEL, /* the limits section */
 	S_GTID_WAIT,
+	S_VA_GET, S_VA_GET_LOCK, S_VA_ALL, S_VA_ADD, S_VA_COPY, S_VA_DEL, S_VA_DEL_DOM, S_VL_ADD,
 	S_COUNT
 };
 
@@ -339,6 +340,9 @@ typedef struct mstate {
 	MYSQL *async_conn;       /* the connection it went out on (replication: either) */
 	int async_wait;          /* what Connector/C waits for (MYSQL_WAIT_*) */
 	unsigned long async_sent; /* so far (vp_store_info) */
+	/* valias / vlog (issue 14, section at the end): probed on first use */
+	int va_probed, have_valias, have_vlog, vl_probed;
+	colinfo va[5], vl[6];
 } mstate;
 
 /* ---- errors ---- */
@@ -2198,6 +2202,8 @@ static int m_domain_create(void *p, const vp_domain_info *dom, vp_error *err)
 	return 0;
 }
 
+static long long valias_drop_domain(mstate *st, const char *domain, vp_error *err);
+
 static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 {
 	mstate *st = p;
@@ -2232,6 +2238,8 @@ static int m_domain_drop(void *p, const vp_domain_info *dom, vp_error *err)
 	if (r >= 0 && st->have_dirc)
 		r = write_rows(st, S_DIRC_DEL, "DELETE FROM dir_control WHERE domain = ?", prm, 1,
 		               RUN_IDEMPOTENT, err);
+	if (r >= 0)
+		r = valias_drop_domain(st, d, err);
 	if (r >= 0 && st->have_aliases)
 		r = write_rows(st, S_AL_DEL_DOMAIN,
 		               "DELETE FROM aliasdomains WHERE alias = ? OR domain = ?", prm, 2,
@@ -2580,6 +2588,15 @@ void vp_store_library_end(void)
 	mysql_library_end();
 }
 
+/* valias and vlog (issue 14): the section after the driver table. */
+static int m_valias_ensure(void *p, vp_error *err);
+static int m_valias_get(void *p, const char *domain, const char *alias, unsigned flags,
+                        vp_store_valias_cb cb, void *ctx, vp_error *err);
+static int m_valias_add(void *p, const char *domain, const char *alias, const char *line,
+                        vp_error *err);
+static int m_valias_del(void *p, const char *domain, const char *alias, vp_error *err);
+static int m_vlog_add(void *p, const vp_store_vlog *r, vp_error *err);
+
 const vp_store_driver vp_store_mysql_driver = {
 	.name = "mysql",
 	.caps = VP_STORE_CAP_TXN | VP_STORE_CAP_ALIASES,
@@ -2616,4 +2633,305 @@ const vp_store_driver vp_store_mysql_driver = {
 	.limits_del = m_limits_del,
 	.end_request = m_end_request,
 	.commit_unknown = m_commit_unknown,
+	.valias_ensure = m_valias_ensure,
+	.valias_get = m_valias_get,
+	.valias_add = m_valias_add,
+	.valias_del = m_valias_del,
+	.vlog_add = m_vlog_add,
 };
+
+/* ==== valias and vlog (issue 14: --enable-valias, --enable-sql-logging) ====
+ * vpopmail's tables, created with its own text when first needed.  The
+ * defaultdelivery layout of valias (valias_type, copy) is followed when the
+ * table has those columns (column probe, as for pw_clear_passwd). */
+
+static const char sql_create_valias[] =
+	"CREATE TABLE IF NOT EXISTS valias ( id int(11) PRIMARY KEY AUTO_INCREMENT, alias VARCHAR(32) "
+	"NOT NULL, domain VARCHAR(96) NOT NULL, valias_line text NOT NULL, INDEX (alias, domain) )";
+static const char sql_create_vlog[] =
+	"CREATE TABLE IF NOT EXISTS vlog ( id BIGINT PRIMARY KEY AUTO_INCREMENT,       user VARCHAR(32), "
+	"passwd VARCHAR(32),       domain VARCHAR(96), logon VARCHAR(200),       remoteip VARCHAR(39), "
+	"message VARCHAR(255),       timestamp INT default 0 NOT NULL, error TINYINT(1),       "
+	"INDEX user_idx (user),       INDEX domain_idx (domain), INDEX remoteip_idx (remoteip),       "
+	"INDEX error_idx (error), INDEX message_idx (message),       INDEX (timestamp) )";
+
+enum { VA_ALIAS, VA_DOMAIN, VA_LINE, VA_TYPE, VA_COPY, VA_N };
+static const char *const valias_cols[VA_N] = { "alias", "domain", "valias_line", "valias_type",
+                                               "copy" };
+enum { VL_USER, VL_DOMAIN, VL_LOGON, VL_IP, VL_MESSAGE, VL_PASSWD, VL_N };
+static const char *const vlog_cols[VL_N] = { "user", "domain", "logon", "remoteip", "message",
+                                             "passwd" };
+
+static int valias_probe(mstate *st, vp_error *err)
+{
+	int rc = connect_now(st, err);
+	if (rc != 0 || st->va_probed)
+		return rc;
+	if ((rc = probe_table(st, "valias", valias_cols, st->va, VA_N, &st->have_valias, err)) != 0)
+		return rc;
+	st->va_probed = 1;
+	return 0;
+}
+
+static int valias_typed(const mstate *st)
+{
+	return st->va[VA_TYPE].present && st->va[VA_COPY].present;
+}
+
+static int m_valias_ensure(void *p, vp_error *err)
+{
+	mstate *st = p;
+	int rc = valias_probe(st, err);
+	if (rc != 0 || st->have_valias)
+		return rc;
+	if ((rc = create(st, sql_create_valias, err)) != 0)
+		return rc;
+	st->va_probed = 0;
+	return valias_probe(st, err);
+}
+
+/* A forward ("addr", "&addr") or a local delivery ('/', '.', '|'). */
+static int line_is_delivery(const char *line)
+{
+	return line[0] == '/' || line[0] == '.' || line[0] == '|';
+}
+
+typedef struct va_row {
+	char *alias, *line;
+	size_t len;
+} va_row;
+
+static void va_rows_free(va_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].alias);
+		free(v[i].line);
+	}
+	free(v);
+}
+
+/* All rows first, callbacks after: a callback may use the handle again. */
+static int m_valias_get(void *p, const char *domain, const char *alias, unsigned flags,
+                        vp_store_valias_cb cb, void *ctx, vp_error *err)
+{
+	mstate *st = p;
+	int rc = valias_probe(st, err);
+	if (rc == 0 && !st->have_valias) {
+		st->va_probed = 0; /* another host may have made it since */
+		rc = valias_probe(st, err);
+	}
+	if (rc != 0 || !st->have_valias)
+		return rc;
+	int lock = (flags & VP_STORE_VALIAS_LOCK) && st->in_txn;
+	char a[256], line[VP_MAX_ALIAS_LINE * 8];
+	rcol r[2] = { RS(a), RS(line) };
+	MYSQL_BIND b[2];
+	MYSQL_STMT *s;
+	bparam prm[2] = { PS(domain), PS(alias ? alias : "") };
+	int id;
+	const char *sql;
+	if (alias) {
+		id = lock ? S_VA_GET_LOCK : S_VA_GET;
+		sql = lock ? "SELECT alias, valias_line FROM valias WHERE domain = ? AND alias = ? "
+		             "ORDER BY id FOR UPDATE"
+		           : "SELECT alias, valias_line FROM valias WHERE domain = ? AND alias = ? "
+		             "ORDER BY id";
+	} else {
+		id = S_VA_ALL;
+		sql = "SELECT alias, valias_line FROM valias WHERE domain = ? "
+		      "ORDER BY CAST(alias AS BINARY), id";
+	}
+	if ((rc = run(st, id, sql, prm, alias ? 2 : 1, RUN_IDEMPOTENT, &s, err)) != 0 ||
+	    (rc = bind_result(st, s, r, 2, b, 1, err)) != 0)
+		return rc;
+	va_row *v = NULL;
+	size_t n = 0, cap = 0;
+	while ((rc = fetch(st, s, r, 2, err)) == 1) {
+		/* the collation's idea of equal ("Sales", "sales ") is not ours */
+		if (alias && strcmp(a, alias) != 0)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			va_row *nv = realloc(v, nc * sizeof *nv);
+			if (!nv) {
+				rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[n].alias = strdup(a);
+		v[n].line = malloc(r[1].len + 1);
+		if (!v[n].alias || !v[n].line) {
+			free(v[n].alias);
+			free(v[n].line);
+			rc = vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
+			break;
+		}
+		memcpy(v[n].line, line, r[1].len + 1);
+		v[n].len = r[1].len;
+		n++;
+	}
+	if (st->stmt[id] == s)
+		done(s);
+	if (rc < 0) {
+		va_rows_free(v, n);
+		return rc;
+	}
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = cb(ctx, v[i].alias, v[i].line, v[i].len);
+		if (c != 0) {
+			rc = c < 0 ? vp_fail(err, c, "stopped by the caller") : 0;
+			break;
+		}
+	}
+	va_rows_free(v, n);
+	return rc;
+}
+
+typedef struct va_kinds {
+	int delivery, forward;
+} va_kinds;
+
+static int count_kinds(void *ctx, const char *alias, const char *line, size_t len)
+{
+	va_kinds *k = ctx;
+	(void)alias;
+	(void)len;
+	if (line_is_delivery(line))
+		k->delivery++;
+	else
+		k->forward++;
+	return 0;
+}
+
+static int m_valias_add(void *p, const char *domain, const char *alias, const char *line,
+                        vp_error *err)
+{
+	mstate *st = p;
+	int rc = valias_probe(st, err);
+	if (rc != 0)
+		return rc;
+	if (!st->have_valias)
+		return vp_fail(err, VA_BAD_CONFIG, "no valias table (valias_ensure first)");
+	if ((rc = fits(&st->va[VA_ALIAS], "valias", "alias", alias, VA_USER_NAME_TOO_LONG, err)) != 0 ||
+	    (rc = fits(&st->va[VA_DOMAIN], "valias", "domain", domain, VA_DOMAIN_NAME_TOO_LONG,
+	               err)) != 0)
+		return rc;
+	long long r;
+	if (!valias_typed(st)) {
+		bparam prm[3] = { PS(alias), PS(domain), PS(line) };
+		r = write_rows(st, S_VA_ADD, "INSERT INTO valias ( alias, domain, valias_line ) "
+		               "VALUES ( ?, ?, ? )", prm, 3, 0, err);
+		return r < 0 ? (int)r : 0;
+	}
+	/* defaultdelivery layout: the type of the line, and copy on the forwards
+	 * of an alias that also delivers locally. */
+	va_kinds k = { 0, 0 };
+	if ((rc = m_valias_get(st, domain, alias, VP_STORE_VALIAS_LOCK, count_kinds, &k, err)) != 0)
+		return rc;
+	int delivery = line_is_delivery(line);
+	int copy = (k.delivery + delivery) > 0;
+	bparam prm[5] = { PS(alias), PS(domain), PS(line), PI(delivery ? 0 : 1),
+	                  PI(delivery ? 0 : copy) };
+	r = write_rows(st, S_VA_ADD, "INSERT INTO valias ( alias, domain, valias_line, valias_type, "
+	               "copy ) VALUES ( ?, ?, ?, ?, ? )", prm, 5, 0, err);
+	if (r >= 0 && delivery && k.forward > 0) {
+		bparam up[4] = { PI(copy), PS(alias), PS(domain), PS(alias) };
+		r = write_rows(st, S_VA_COPY, "UPDATE valias SET copy = ? WHERE alias = ? AND domain = ? "
+		               "AND CAST(alias AS BINARY) = CAST(? AS BINARY) AND valias_type = 1",
+		               up, 4, RUN_IDEMPOTENT, err);
+	}
+	return r < 0 ? (int)r : 0;
+}
+
+static int m_valias_del(void *p, const char *domain, const char *alias, vp_error *err)
+{
+	mstate *st = p;
+	int rc = valias_probe(st, err);
+	if (rc != 0 || !st->have_valias)
+		return rc;
+	long long r;
+	if (alias) {
+		bparam prm[3] = { PS(alias), PS(domain), PS(alias) };
+		r = write_rows(st, S_VA_DEL, "DELETE FROM valias WHERE alias = ? AND domain = ? "
+		               "AND CAST(alias AS BINARY) = CAST(? AS BINARY)", prm, 3, RUN_IDEMPOTENT,
+		               err);
+	} else {
+		r = valias_drop_domain(st, domain, err);
+	}
+	return r < 0 ? (int)r : r > 0;
+}
+
+/* Every row of a domain (vdeldomain); the table may be missing. */
+static long long valias_drop_domain(mstate *st, const char *domain, vp_error *err)
+{
+	int rc = valias_probe(st, err);
+	if (rc != 0)
+		return rc;
+	if (!st->have_valias)
+		return 0;
+	bparam prm[1] = { PS(domain) };
+	return write_rows(st, S_VA_DEL_DOM, "DELETE FROM valias WHERE domain = ?", prm, 1,
+	                  RUN_IDEMPOTENT, err);
+}
+
+/* A value cut to what its column holds (characters; a log never fails a
+ * login for being long). */
+static const char *vl_cut(const mstate *st, int col, const char *v, char *buf, size_t size)
+{
+	unsigned long max = st->vl[col].maxlen, n = 0;
+	size_t i;
+	if (!v)
+		return "";
+	if (max == 0)
+		return v;
+	for (i = 0; v[i]; i++) {
+		if (((unsigned char)v[i] & 0xC0) != 0x80 && ++n > max)
+			break;
+	}
+	if (v[i] == '\0')
+		return v;
+	if (i >= size)
+		i = size - 1;
+	memcpy(buf, v, i);
+	buf[i] = '\0';
+	return buf;
+}
+
+static int m_vlog_add(void *p, const vp_store_vlog *r, vp_error *err)
+{
+	mstate *st = p;
+	int rc = connect_now(st, err);
+	if (rc != 0)
+		return rc;
+	if (!st->vl_probed) {
+		if ((rc = probe_table(st, "vlog", vlog_cols, st->vl, VL_N, &st->have_vlog, err)) != 0)
+			return rc;
+		if (!st->have_vlog && !st->in_txn) {
+			if ((rc = create(st, sql_create_vlog, err)) != 0 ||
+			    (rc = probe_table(st, "vlog", vlog_cols, st->vl, VL_N, &st->have_vlog, err)) != 0)
+				return rc;
+		}
+		if (!st->have_vlog)
+			return vp_fail(err, VA_BAD_CONFIG, "no vlog table");
+		st->vl_probed = 1;
+	}
+	char b[5][1024];
+	bparam prm[7] = {
+		PS(vl_cut(st, VL_USER, r->user, b[0], sizeof b[0])),
+		PS(vl_cut(st, VL_DOMAIN, r->domain, b[1], sizeof b[1])),
+		PS(vl_cut(st, VL_LOGON, r->logon, b[2], sizeof b[2])),
+		PS(vl_cut(st, VL_IP, r->remoteip, b[3], sizeof b[3])),
+		PS(vl_cut(st, VL_MESSAGE, r->message, b[4], sizeof b[4])),
+		PI(r->error), PI(r->time),
+	};
+	/* passwd: never the attempted password (vpopmail stores it in clear).
+	 * Sent ahead as the login's lastauth row is: the login does not wait
+	 * for the commit's log flush; the next statement reads the answer. */
+	long long n = write_rows(st, S_VL_ADD, "INSERT INTO vlog ( user, passwd, domain, logon, "
+	                         "remoteip, message, error, timestamp ) VALUES ( ?, '', ?, ?, ?, ?, ?, ? )",
+	                         prm, 7, st->in_txn ? 0 : RUN_ASYNC, err);
+	return n < 0 ? (int)n : 0;
+}

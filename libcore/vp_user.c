@@ -954,6 +954,7 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 		vp_store_counter c = { &dom, dom.uid, dom.gid };
 		if ((rc = vp_store_user_del(s, &dom, uname, err)) != 0 ||
 		    (rc = vp_store_lastauth_del(s, &dom, uname, err)) != 0 ||
+		    (cfg->valias && (rc = vp_store_valias_del(s, dom.realdomain, uname, err)) < 0) ||
 		    (rc = vp_store_dirc_dec(s, &c, err)) != 0)
 			goto out;
 		txn = 0;

@@ -173,6 +173,8 @@ typedef struct vp_config {
 	enum vp_backend backend;
 	struct vp_store *store;   /* VP_BACKEND_MYSQL: the caller's open handle, used by one
 	                             thread at a time (vp_store.h); ignored for cdb */
+	int valias;               /* mysql: aliases in table valias, not .qmail-<alias> files */
+	int sql_logging;          /* mysql: vp_auth_user_ex writes a vlog row per call */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
