@@ -2353,19 +2353,36 @@ static int m_limits_used(void *p, vp_error *err)
 }
 
 /* "c1, c2, ..." of the columns the table has, from `from` on. */
-static void limits_col_list(const mstate *st, int from, char *out, size_t size, int *n)
+/* The limits statements: column names only from lim_cols (constants),
+ * those the table has, in its order; every value a bound parameter.
+ * get: SELECT <cols> FROM limits WHERE domain = ? [FOR UPDATE];
+ * put: REPLACE INTO limits (<cols>) VALUES (?, ...).  *n: the columns. */
+static void limits_sql(const mstate *st, int put, int lock, char *out, size_t size, int *n)
 {
 	size_t len = 0;
+#define APPEND(t) do { size_t l_ = strlen(t); \
+	if (len + l_ < size) { memcpy(out + len, (t), l_); len += l_; } } while (0)
 	*n = 0;
-	out[0] = '\0';
-	for (int i = from; i < LM_N; i++) {
+	APPEND(put ? "REPLACE INTO limits (" : "SELECT ");
+	for (int i = LM_DOMAIN; i < LM_N; i++) {
 		if (!st->lim[i].present)
 			continue;
-		int k = snprintf(out + len, size - len, "%s%s", len ? ", " : "", lim_cols[i]);
-		if (k > 0 && (size_t)k < size - len)
-			len += (size_t)k;
-		(*n)++;
+		if ((*n)++)
+			APPEND(", ");
+		APPEND(lim_cols[i]);
 	}
+	if (put) {
+		APPEND(") VALUES (?");
+		for (int i = 1; i < *n; i++)
+			APPEND(", ?");
+		APPEND(")");
+	} else {
+		APPEND(" FROM limits WHERE domain = ?");
+		if (lock)
+			APPEND(" FOR UPDATE");
+	}
+#undef APPEND
+	out[len] = '\0';
 }
 
 static long lim_max(long long v)
@@ -2381,17 +2398,15 @@ static unsigned long long lim_num(long long v)
 static int limits_get_once(mstate *st, const vp_domain_info *dom, unsigned flags, vp_limits *out,
                            vp_error *err)
 {
-	char cols[800], sql[1000], dname[128];
+	char sql[1000], dname[128];
 	long long v[LM_N];
 	rcol r[LM_N];
 	int n, rc;
 	vp_limits_init(out);
 	if ((rc = limits_probe(st, err)) != 0 || !st->have_limits)
 		return rc;
-	limits_col_list(st, LM_DOMAIN, cols, sizeof cols, &n);
 	int lock = (flags & VP_STORE_GET_LOCK) && st->in_txn;
-	snprintf(sql, sizeof sql, "SELECT %s FROM limits WHERE domain = ?%s", cols,
-	         lock ? " FOR UPDATE" : "");
+	limits_sql(st, 0, lock, sql, sizeof sql, &n);
 	for (int i = 0, k = 0; i < LM_N; i++) {
 		if (!st->lim[i].present)
 			continue;
@@ -2481,7 +2496,7 @@ static long long limits_value(const vp_limits *l, int i)
 static int limits_put_once(mstate *st, const vp_domain_info *dom, const vp_limits *lim,
                            vp_error *err)
 {
-	char cols[800], sql[1200];
+	char sql[1200];
 	bparam prm[LM_N];
 	int n, rc;
 	vp_limits dflt;
@@ -2506,17 +2521,12 @@ static int limits_put_once(mstate *st, const vp_domain_info *dom, const vp_limit
 			               "fit the TINYINT column of table `limits` (0..127)", x,
 			               lim->perm_maillist_moderators);
 	}
-	limits_col_list(st, LM_DOMAIN, cols, sizeof cols, &n);
-	size_t len = (size_t)snprintf(sql, sizeof sql, "REPLACE INTO limits (%s) VALUES (?", cols);
+	limits_sql(st, 1, 0, sql, sizeof sql, &n);
 	int k = 0;
 	prm[k++] = PS(dom_name(dom));
-	for (int i = 1; i < LM_N; i++) {
-		if (!st->lim[i].present)
-			continue;
-		prm[k++] = PI(limits_value(lim, i));
-		len += (size_t)snprintf(sql + len, sizeof sql - len, ", ?");
-	}
-	snprintf(sql + len, sizeof sql - len, ")");
+	for (int i = 1; i < LM_N; i++)
+		if (st->lim[i].present)
+			prm[k++] = PI(limits_value(lim, i));
 	long long w = write_rows(st, S_LIM_PUT, sql, prm, k, RUN_IDEMPOTENT, err);
 	return w < 0 ? (int)w : 0;
 }
