@@ -16,7 +16,8 @@
  *   role src   every *.c and *.h outside tests/ and libcore/tests/ (vpopmail_arginfo.h
  *              included), config.m4, config.w32, Makefile.frag, vpopmail.stub.php,
  *              scripts/libcore-tests.sh (Makefile.frag's libcore-test runs it) and
- *              scripts/mariadb.sh (the private server test_store_mysql starts)
+ *              scripts/mariadb.sh (the private server test_store_mysql starts),
+ *              scripts/mariadb-pair.sh (the primary + replica pair of phpt 330-334)
  *   role test  everything under tests/ (phpt, inc, CONFLICTS, the fixture trees
  *              tests/fixtures/** that the phpt and C tests compare with) and
  *              everything under libcore/tests/
@@ -29,7 +30,7 @@
  */
 
 const SRC_FILES = ['config.m4', 'config.w32', 'Makefile.frag', 'vpopmail.stub.php', 'scripts/libcore-tests.sh', 'scripts/mariadb.sh',
-                   'scripts/roundcube.sh'];
+                   'scripts/mariadb-pair.sh', 'scripts/roundcube.sh'];
 const DOC_FILES = ['README.md', 'CREDITS', 'LICENSE'];
 
 function fail(string $msg): never
