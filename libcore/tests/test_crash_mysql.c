@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sqltest.h"
 #include "t.h"
 #include "tree.h"
 #include "vp_store.h"
@@ -62,10 +63,7 @@ static unsigned long long rnd(unsigned long long *s)
 
 static int sh(const char *fmt, const char *a)
 {
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, fmt, srcdir, a);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
+	return sh_in(srcdir, fmt, a);
 }
 
 static vp_store_options opts(void)

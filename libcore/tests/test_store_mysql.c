@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sqltest.h"
 #include "t.h"
 #include "vp_password.h"
 #include "vp_store.h"
@@ -28,19 +29,9 @@ static vp_config cfg;
 	CHECK_EQ_INT(rc_, 0); } while (0)
 #define E (&e_)
 
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static int sh(const char *fmt, const char *a)
 {
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, fmt, srcdir, a);
-	int rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
+	return sh_in(srcdir, fmt, a);
 }
 
 static int server_start(void)
@@ -162,18 +153,6 @@ static vp_store *open_store(const vp_store_options *o)
 	if (vp_store_open(&vp_store_mysql_driver, &cfg, o, &s, &e) != 0)
 		fprintf(stderr, "  open: %s\n", e.msg);
 	return s;
-}
-
-static vp_domain_info mkdom(const char *name)
-{
-	vp_domain_info d;
-	memset(&d, 0, sizeof d);
-	snprintf(d.name, sizeof d.name, "%s", name);
-	snprintf(d.realdomain, sizeof d.realdomain, "%s", name);
-	snprintf(d.dir, sizeof d.dir, "/home/vpopmail/domains/%s", name);
-	d.uid = 89;
-	d.gid = 89;
-	return d;
 }
 
 /* An empty database and a handle with domain d created on it. */

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sqltest.h"
 #include "t.h"
 #include "vp_store.h"
 
@@ -33,25 +34,6 @@ static int root_sql(const char *which, const char *sql)
 	snprintf(cmd, sizeof cmd, "mariadb --no-defaults -S '%s/%s/sock' -uroot -N -B -e \"%s\" >/dev/null",
 	         pairdir, which, sql);
 	return system(cmd) == 0 ? 0 : -1;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static vp_domain_info mkdom(const char *name)
-{
-	vp_domain_info d;
-	memset(&d, 0, sizeof d);
-	snprintf(d.name, sizeof d.name, "%s", name);
-	snprintf(d.realdomain, sizeof d.realdomain, "%s", name);
-	snprintf(d.dir, sizeof d.dir, "/home/vpopmail/domains/%s", name);
-	d.uid = 89;
-	d.gid = 89;
-	return d;
 }
 
 static vp_user_entry mkuser(const char *name, const char *passwd)
