@@ -10,6 +10,8 @@
 
 #include "vpcore.h"
 
+#include <pthread.h>
+
 /* Room for any hash we produce or accept (yescrypt is 73, sha512 106). */
 #define VP_HASH_BUF (VP_MAX_PW_PASS + 64)
 
@@ -17,6 +19,27 @@
  * given.  0, or VA_CRYPT_FAILED / VA_MEMORY_ALLOC_ERR. */
 int vp_password_hash(enum vp_hash_scheme scheme, const char *password, char *out,
                      size_t size, vp_error *err);
+
+/* A hash made on a thread of its own while the caller does its I/O (the
+ * add's lock, its SQL round trips, its home): crypt is CPU, the rest mostly
+ * waits.  out and password must stay valid until vp_password_hash_finish,
+ * which every path that called _start must call.  No thread to be had: the
+ * hash is made by _start itself, so _finish always has a result. */
+typedef struct vp_hash_job {
+	enum vp_hash_scheme scheme;
+	const char *password;
+	char *out;
+	size_t size;
+	int rc;
+	vp_error err;
+	int threaded;
+	pthread_t tid;
+} vp_hash_job;
+
+void vp_password_hash_start(vp_hash_job *job, enum vp_hash_scheme scheme, const char *password,
+                            char *out, size_t size);
+/* vp_password_hash's result (and err) once the hash is done; 0 when it is in out. */
+int vp_password_hash_finish(vp_hash_job *job, vp_error *err);
 
 /* 1 when password matches the stored hash, 0 otherwise.  A leading {SCHEME}
  * prefix is dropped; an empty stored hash, a crypt failure or a failure token

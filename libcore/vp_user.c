@@ -631,7 +631,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	vp_user_entry *e = NULL;
 	vp_lock lock = { -1 };
 	slot sl;
-	int rc, have_home = 0, txn = 0;
+	int rc, have_home = 0, txn = 0, hashing = 0;
+	vp_hash_job hash;
 	vp_store *s = vp_cfg_store(cfg);
 
 	memset(&sl, 0, sizeof sl);
@@ -658,9 +659,11 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	e = calloc(1, sizeof *e);
 	if (!e)
 		return vp_fail(err, VA_MEMORY_ALLOC_ERR, NULL);
-	/* Hash before taking the lock: crypt is the slow part. */
-	if ((rc = vp_password_hash(cfg->hash_scheme, password, e->passwd, sizeof e->passwd, err)) != 0)
-		goto out;
+	/* crypt is the slow part and all CPU: it runs on a thread of its own
+	 * while this one waits for the lock, the SQL round trips and the
+	 * home's directories, and is needed only for the record itself. */
+	vp_password_hash_start(&hash, cfg->hash_scheme, password, e->passwd, sizeof e->passwd);
+	hashing = 1;
 
 	if ((rc = vp_vpw_lock(cfg, &dom, &lock, err)) != 0)
 		goto out;
@@ -694,6 +697,19 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		goto out;
 	}
 
+	/* The home first: the record, row or line, is the last thing written
+	 * (a crash before it leaves a fresh home the next add removes). */
+	if (bucket[0] && (rc = vp_user_make_bucket_dirs(cfg, &dom, bucket, err)) != 0)
+		goto out;
+	if ((rc = vp_user_make_home(cfg, &dom, home, &have_home, err)) != 0)
+		goto out;
+	if (strcmp(initq, "NOQUOTA") != 0 &&
+	    (rc = vp_maildirsize_update(cfg, &dom, home, initq, err)) != 0)
+		goto out;
+
+	hashing = 0;
+	if ((rc = vp_password_hash_finish(&hash, err)) != 0)
+		goto out;
 	snprintf(e->name, sizeof e->name, "%s", uname);
 	e->uid_flag = s ? vp_store_new_uid_flag(s, apop) : apop ? 2 : 1;
 	e->flags = 0;
@@ -712,13 +728,6 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 
 	if (s && ((rc = vp_store_user_add(s, &dom, e, err)) != 0 ||
 	          (rc = vp_store_lastauth_set(s, &dom, e, NULL, (long long)time(NULL), err)) != 0))
-		goto out;
-	if (bucket[0] && (rc = vp_user_make_bucket_dirs(cfg, &dom, bucket, err)) != 0)
-		goto out;
-	if ((rc = vp_user_make_home(cfg, &dom, home, &have_home, err)) != 0)
-		goto out;
-	if (strcmp(initq, "NOQUOTA") != 0 &&
-	    (rc = vp_maildirsize_update(cfg, &dom, home, initq, err)) != 0)
 		goto out;
 	if (s) {
 		txn = 0;
@@ -749,6 +758,8 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	}
 
 out:
+	if (hashing)
+		vp_password_hash_finish(&hash, NULL);
 	if (txn) {
 		vp_error ignored;
 		vp_store_rollback(s, &ignored);
