@@ -165,6 +165,33 @@ TEST(password_schemes)
 
 /* ---- the vpasswd line ---- */
 
+/* add_user's hash on a thread of its own: several at once, each its own
+ * salt and each verifying; an error comes back through _finish. */
+TEST(password_hash_on_a_thread)
+{
+	vp_hash_job jobs[4];
+	char out[4][VP_HASH_BUF];
+	const char *pw[4] = { "one", "two", "three", "four" };
+	for (int i = 0; i < 4; i++)
+		vp_password_hash_start(&jobs[i], VP_HASH_SHA512, pw[i], out[i], sizeof out[i]);
+	for (int i = 0; i < 4; i++) {
+		vp_error e = { 0, "" };
+		CHECK_EQ_INT(vp_password_hash_finish(&jobs[i], &e), 0);
+		CHECK(strncmp(out[i], "$6$", 3) == 0);
+		CHECK_EQ_INT(vp_password_verify(pw[i], out[i]), 1);
+		CHECK_EQ_INT(vp_password_verify(pw[(i + 1) % 4], out[i]), 0);
+	}
+	CHECK(strcmp(out[0], out[1]) != 0);
+	/* no room for the hash: the worker's error, code and text, reaches the caller */
+	vp_hash_job small;
+	char tiny[8];
+	vp_error e = { 0, "" };
+	vp_password_hash_start(&small, VP_HASH_SHA512, "pw", tiny, sizeof tiny);
+	CHECK_EQ_INT(vp_password_hash_finish(&small, &e), VA_PASSWD_TOO_LONG);
+	CHECK_EQ_INT(e.code, VA_PASSWD_TOO_LONG);
+	CHECK(e.msg[0] != '\0');
+}
+
 TEST(vpasswd_line_format_and_parse)
 {
 	vp_user_entry e, back;
@@ -1305,6 +1332,7 @@ int main(void)
 	(void)compare_step;
 	RUN(quota_normalize_table);
 	RUN(password_schemes);
+	RUN(password_hash_on_a_thread);
 	RUN(vpasswd_line_format_and_parse);
 	RUN(add_users_like_vadduser_56);
 	RUN(add_user_via_alias_domain);
