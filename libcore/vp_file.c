@@ -759,9 +759,9 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
 /* ---- removal ---- */
 
 /*
- * No recursion and no depth limit: a directory's subdirectories are first
- * renamed up into the top directory being emptied (".vp-rm.<n>"), its other
- * entries unlinked, then it is removed; the renamed ones are treated the
+ * No recursion and no depth limit: a directory's empty subdirectories are
+ * removed, its others renamed up into the top directory being emptied
+ * (".vp-rm.<n>"), its other entries unlinked, then it is removed; the renamed ones are treated the
  * same way in turn.  So no walk ever goes more than one level below the top,
  * never through '..', never through a symlink (a symlink is an entry like
  * any other: unlinked), and the number of open descriptors stays at three
@@ -830,6 +830,10 @@ static int flatten(int top, const char *name, rm_state *rs)
 				continue;
 			}
 		}
+		/* an empty directory (a Maildir's new, cur, tmp) goes at once;
+		 * one with entries is taken from the top later */
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			continue;
 		if (move_up(dirfd(d), de->d_name, top, rs) != 0) {
 			if (!rc)
 				first = errno;
