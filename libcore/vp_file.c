@@ -761,8 +761,8 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
 /*
  * No recursion and no depth limit: a directory's empty subdirectories are
  * removed, its others renamed up into the top directory being emptied
- * (".vp-rm.<n>"), its other entries unlinked, then it is removed; the renamed ones are treated the
- * same way in turn.  So no walk ever goes more than one level below the top,
+ * (".vp-rm.<n>"), its other entries unlinked, then it is removed; the
+ * renamed ones are treated the same way in turn.  So no walk ever goes more than one level below the top,
  * never through '..', never through a symlink (a symlink is an entry like
  * any other: unlinked), and the number of open descriptors stays at three
  * whatever the depth.
