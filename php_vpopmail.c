@@ -257,6 +257,9 @@ static bool load_config(vp_config *cfg, vp_error *err)
 	cfg->autoresponder = VPOPMAIL_G(autoresponder);
 	cfg->enforce_limits = VPOPMAIL_G(enforce_override) >= 0 ? VPOPMAIL_G(enforce_override)
 	                                                         : VPOPMAIL_G(enforce_limits);
+	if (!VPOPMAIL_G(reaper))
+		VPOPMAIL_G(reaper) = vp_reaper_new(); /* NULL: deletes close in the call */
+	cfg->reaper = VPOPMAIL_G(reaper);
 	const char *reload = VPOPMAIL_G(qmail_reload);
 	if (strncmp(reload, "pidfile:", 8) == 0) {
 		cfg->reload_mode = VP_RELOAD_PIDFILE;
@@ -2054,6 +2057,8 @@ static PHP_GSHUTDOWN_FUNCTION(vpopmail)
 {
 	vp_store_close(vpopmail_globals->store);
 	vpopmail_globals->store = NULL;
+	vp_reaper_free(vpopmail_globals->reaper);
+	vpopmail_globals->reaper = NULL;
 }
 
 static PHP_MINIT_FUNCTION(vpopmail)
@@ -2074,6 +2079,8 @@ static PHP_MSHUTDOWN_FUNCTION(vpopmail)
 	/* this thread's handle before the library goes (GSHUTDOWN comes later) */
 	vp_store_close(VPOPMAIL_G(store));
 	VPOPMAIL_G(store) = NULL;
+	vp_reaper_free(VPOPMAIL_G(reaper)); /* its thread runs this module's code */
+	VPOPMAIL_G(reaper) = NULL;
 	vp_store_library_end();
 	UNREGISTER_INI_ENTRIES();
 	return SUCCESS;

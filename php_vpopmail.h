@@ -38,6 +38,7 @@ ZEND_BEGIN_MODULE_GLOBALS(vpopmail)
 	bool sql_logging;             /* vpopmail.sql_logging: auth calls logged in vlog (--enable-sql-logging) */
 	struct vp_store *store;       /* mysql: this thread's handle, opened on first use, kept */
 	vp_config store_cfg;          /* the configuration the handle was opened with (outlives it) */
+	struct vp_reaper *reaper;     /* closes a delete's freed inodes after the call (vp_closer) */
 	bool ids_resolved;            /* uid/gid looked up once: the settings are PHP_INI_SYSTEM */
 	int ids_error;                /* 0, or 1 (uid) / 2 (gid) naming the setting that failed */
 	zend_long uid_value;

@@ -331,7 +331,7 @@ static int hash_all(vp_batch *b, size_t *failed, vp_error *err)
 	/* Threads 1..T-1 in the background, thread 0's share here; should a
 	 * thread not start, its share is done here too. */
 	for (size_t t = 1; t < threads; t++) {
-		if (pthread_create(&tid[t], NULL, hash_worker, &jobs[t]) != 0)
+		if (vp_thread_start(&tid[t], hash_worker, &jobs[t], 0) != 0)
 			break;
 		started = t;
 	}

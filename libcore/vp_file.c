@@ -51,6 +51,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -555,6 +556,23 @@ int vp_atomic_stage(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *
 	return rc;
 }
 
+int vp_thread_start(void *tid, void *(*fn)(void *), void *arg, size_t stack)
+{
+	pthread_attr_t at;
+	sigset_t all, old;
+	int rc = pthread_attr_init(&at);
+	if (rc != 0)
+		return rc;
+	if (stack)
+		pthread_attr_setstacksize(&at, stack);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create((pthread_t *)tid, &at, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&at);
+	return rc;
+}
+
 #define FSYNC_ALL_MAX 8
 typedef struct fsync_job {
 	int fd;
@@ -578,7 +596,7 @@ int vp_fsync_all(const int *fds, size_t n, size_t *failed)
 	for (size_t i = 0; i < m; i++)
 		jobs[i] = (fsync_job){ fds[i], 0, 0 };
 	for (size_t i = 1; i < m; i++)
-		started[i] = pthread_create(&tid[i], NULL, fsync_one, &jobs[i]) == 0;
+		started[i] = vp_thread_start(&tid[i], fsync_one, &jobs[i], 65536) == 0;
 	if (m)
 		fsync_one(&jobs[0]);
 	for (size_t i = 1; i < m; i++) {
@@ -600,7 +618,203 @@ int vp_fsync_all(const int *fds, size_t n, size_t *failed)
 	return 0;
 }
 
-static int finish(vp_atomic *a, int dirsync, vp_error *err)
+/* ---- freeing inodes beside the work (vp_closer) ---- */
+
+typedef struct closer_job {
+	pthread_t tid;
+	size_t n;
+	int fd[VP_CLOSER_MAX];
+} closer_job;
+
+static void *close_all(void *arg)
+{
+	closer_job *j = arg;
+	for (size_t i = 0; i < j->n; i++)
+		close(j->fd[i]);
+	return NULL;
+}
+
+void vp_closer_init(vp_closer *c)
+{
+	c->n = 0;
+	c->njobs = 0;
+}
+
+void vp_closer_add(vp_closer *c, int fd)
+{
+	if (fd < 0)
+		return;
+	if (!c || c->n == VP_CLOSER_MAX)
+		close(fd);
+	else
+		c->fd[c->n++] = fd;
+}
+
+void vp_closer_hold(vp_closer *c, int dirfd, const char *name)
+{
+	if (c && c->n < VP_CLOSER_MAX)
+		vp_closer_add(c, openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+}
+
+/* fd[from..n) on a thread of its own (a small stack: it only closes). */
+static void detach_from(vp_closer *c, size_t from)
+{
+	if (from >= c->n || c->njobs == VP_CLOSER_THREADS)
+		return;
+	closer_job *j = malloc(sizeof *j);
+	if (!j)
+		return;
+	j->n = c->n - from;
+	memcpy(j->fd, c->fd + from, j->n * sizeof *j->fd);
+	if (vp_thread_start(&j->tid, close_all, j, 65536) != 0) {
+		free(j); /* closed here, in turn, at finish */
+		return;
+	}
+	c->job[c->njobs++] = j;
+	c->n = from;
+}
+
+void vp_closer_detach(vp_closer *c)
+{
+	if (c)
+		detach_from(c, 0);
+}
+
+void vp_closer_finish(vp_closer *c)
+{
+	if (!c)
+		return;
+	if (c->n >= 2)
+		detach_from(c, c->n / 2);
+	for (size_t i = 0; i < c->n; i++)
+		close(c->fd[i]);
+	c->n = 0;
+	for (size_t i = 0; i < c->njobs; i++) {
+		closer_job *j = c->job[i];
+		pthread_join(j->tid, NULL);
+		free(j);
+	}
+	c->njobs = 0;
+}
+
+#define REAPER_MAX 512
+struct vp_reaper {
+	pthread_mutex_t mu;
+	pthread_cond_t work, idle;
+	pthread_t tid;
+	pid_t owner;         /* the process the thread runs in */
+	int started, stop, busy;
+	size_t n;
+	int fd[REAPER_MAX];
+};
+
+static void *reap(void *arg)
+{
+	vp_reaper *r = arg;
+	int batch[REAPER_MAX];
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (r->n == 0 && !r->stop)
+			pthread_cond_wait(&r->work, &r->mu);
+		if (r->n == 0)
+			break;
+		size_t n = r->n;
+		memcpy(batch, r->fd, n * sizeof *batch);
+		r->n = 0;
+		r->busy = 1;
+		pthread_mutex_unlock(&r->mu);
+		for (size_t i = 0; i < n; i++)
+			close(batch[i]);
+		pthread_mutex_lock(&r->mu);
+		r->busy = 0;
+		pthread_cond_broadcast(&r->idle);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+vp_reaper *vp_reaper_new(void)
+{
+	vp_reaper *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	if (pthread_mutex_init(&r->mu, NULL) != 0) {
+		free(r);
+		return NULL;
+	}
+	pthread_cond_init(&r->work, NULL);
+	pthread_cond_init(&r->idle, NULL);
+	return r;
+}
+
+/* A forked child's copy: its mutex may be copied locked, its thread is not
+ * there; it is never touched again (owner is set once, before the fork). */
+static int foreign(const vp_reaper *r)
+{
+	return r->owner != 0 && r->owner != getpid();
+}
+
+void vp_reaper_drain(vp_reaper *r)
+{
+	if (!r || foreign(r))
+		return;
+	pthread_mutex_lock(&r->mu);
+	while (r->started && (r->n > 0 || r->busy))
+		pthread_cond_wait(&r->idle, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+}
+
+void vp_reaper_free(vp_reaper *r)
+{
+	if (!r)
+		return;
+	if (foreign(r)) {
+		free(r); /* what it held is the parent's to close; our copies go at exit */
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	int started = r->started;
+	r->stop = 1;
+	pthread_cond_signal(&r->work);
+	pthread_mutex_unlock(&r->mu);
+	if (started)
+		pthread_join(r->tid, NULL); /* it closes what is left first */
+	pthread_cond_destroy(&r->work);
+	pthread_cond_destroy(&r->idle);
+	pthread_mutex_destroy(&r->mu);
+	free(r);
+}
+
+/* 0 when r took them all, -1 when they stay the caller's. */
+static int reaper_take(vp_reaper *r, const int *fd, size_t n)
+{
+	int rc = -1;
+	if (foreign(r) || pthread_mutex_trylock(&r->mu) != 0)
+		return -1; /* busy for a moment, or a forked child's copy: closed in the call */
+	if (!r->started && !r->stop) {
+		if (vp_thread_start(&r->tid, reap, r, 65536) == 0) {
+			r->started = 1;
+			r->owner = getpid();
+		}
+	}
+	if (r->started && !r->stop && r->n + n <= REAPER_MAX) {
+		memcpy(r->fd + r->n, fd, n * sizeof *fd);
+		r->n += n;
+		pthread_cond_signal(&r->work);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return rc;
+}
+
+void vp_closer_finish_to(vp_closer *c, vp_reaper *r)
+{
+	if (c && r && c->n > 0 && reaper_take(r, c->fd, c->n) == 0)
+		c->n = 0;
+	vp_closer_finish(c);
+}
+
+static int finish(vp_atomic *a, int dirsync, vp_closer *keep, vp_error *err)
 {
 	int rc = 0;
 	if (!a->synced && fsync(a->fd) != 0) {
@@ -610,6 +824,7 @@ static int finish(vp_atomic *a, int dirsync, vp_error *err)
 	}
 	int fd = a->fd;
 	a->fd = -1;
+	vp_closer_hold(keep, a->dirfd, vp_path_base(a->path));
 	if (close(fd) != 0) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot close", a->tmp);
 	} else if (renameat(a->dirfd, vp_path_base(a->tmp), a->dirfd, vp_path_base(a->path)) != 0) {
@@ -629,13 +844,18 @@ static int finish(vp_atomic *a, int dirsync, vp_error *err)
 
 int vp_atomic_commit_staged(vp_atomic *a, vp_error *err)
 {
-	return finish(a, 0, err);
+	return finish(a, 0, NULL, err);
+}
+
+int vp_atomic_commit_staged_keep(vp_atomic *a, vp_closer *keep, vp_error *err)
+{
+	return finish(a, 0, keep, err);
 }
 
 static int commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, int dirsync, vp_error *err)
 {
 	int rc = vp_atomic_stage(a, uid, gid, chown_it, err);
-	return rc != 0 ? rc : finish(a, dirsync, err);
+	return rc != 0 ? rc : finish(a, dirsync, NULL, err);
 }
 
 int vp_atomic_commit(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err)
@@ -773,6 +993,7 @@ int vp_write_file_atomic(const vp_config *cfg, const char *path, const char *dat
 typedef struct rm_state {
 	unsigned long next;  /* the next .vp-rm.<n> */
 	unsigned again;      /* directories queued once more */
+	vp_closer *keep;     /* removed entries held there (or NULL) */
 } rm_state;
 
 static int is_dir_entry(int dirfd, const struct dirent *de)
@@ -821,6 +1042,7 @@ static int flatten(int top, const char *name, rm_state *rs)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (!is_dir_entry(dirfd(d), de)) {
+			vp_closer_hold(rs->keep, dirfd(d), de->d_name);
 			if (unlinkat(dirfd(d), de->d_name, 0) == 0 || errno == ENOENT)
 				continue;
 			if (errno != EISDIR) { /* else it became a directory meanwhile */
@@ -832,6 +1054,7 @@ static int flatten(int top, const char *name, rm_state *rs)
 		}
 		/* an empty directory (a Maildir's new, cur, tmp) goes at once;
 		 * one with entries is taken from the top later */
+		vp_closer_hold(rs->keep, dirfd(d), de->d_name);
 		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 			continue;
 		if (move_up(dirfd(d), de->d_name, top, rs) != 0) {
@@ -841,6 +1064,7 @@ static int flatten(int top, const char *name, rm_state *rs)
 		}
 	}
 	closedir(d);
+	vp_closer_hold(rs->keep, top, name);
 	if (unlinkat(top, name, AT_REMOVEDIR) != 0 && errno != ENOENT) {
 		/* something was written into it meanwhile: once more, later */
 		if ((errno == ENOTEMPTY || errno == EEXIST) && !rc && rs->again < RM_MAX_AGAIN &&
@@ -857,7 +1081,7 @@ static int flatten(int top, const char *name, rm_state *rs)
 }
 
 /* Everything in the open directory top. */
-static int empty_dir(int top)
+static int empty_dir(int top, vp_closer *keep)
 {
 	int fd = fcntl(top, F_DUPFD_CLOEXEC, 0);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -866,7 +1090,7 @@ static int empty_dir(int top)
 			close(fd);
 		return -1;
 	}
-	rm_state rs = { 0, 0 };
+	rm_state rs = { 0, 0, keep };
 	unsigned long done = 0;
 	int rc = 0, first = 0;
 	struct dirent *de;
@@ -878,7 +1102,8 @@ static int empty_dir(int top)
 		int r;
 		if (is_dir_entry(top, de))
 			r = flatten(top, de->d_name, &rs);
-		else if ((r = unlinkat(top, de->d_name, 0)) != 0 && errno == EISDIR)
+		else if ((vp_closer_hold(keep, top, de->d_name), r = unlinkat(top, de->d_name, 0)) != 0 &&
+		         errno == EISDIR)
 			r = flatten(top, de->d_name, &rs);
 		else if (r != 0 && errno == ENOENT)
 			r = 0;
@@ -900,7 +1125,7 @@ static int empty_dir(int top)
 	return rc;
 }
 
-int vp_remove_tree_at(int dirfd, const char *name)
+static int remove_tree_at(int dirfd, const char *name, vp_closer *keep)
 {
 	/* Rounds: something written into the tree while we emptied it (a login
 	 * that opened the home just before) is taken by the next one. */
@@ -913,8 +1138,8 @@ int vp_remove_tree_at(int dirfd, const char *name)
 				return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
 			return -1;
 		}
-		int rc = empty_dir(fd), e = errno;
-		close(fd);
+		int rc = empty_dir(fd, keep), e = errno;
+		vp_closer_add(keep, fd); /* the top's own inode, freed with the rest */
 		if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 			return 0;
 		if (rc != 0) {
@@ -925,6 +1150,11 @@ int vp_remove_tree_at(int dirfd, const char *name)
 			return -1;
 	}
 	return -1;
+}
+
+int vp_remove_tree_at(int dirfd, const char *name)
+{
+	return remove_tree_at(dirfd, name, NULL);
 }
 
 int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size)
@@ -951,14 +1181,19 @@ int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size)
 	return -1;
 }
 
-int vp_discard_at(int dirfd, const char *name)
+int vp_discard_at_keep(int dirfd, const char *name, vp_closer *keep)
 {
 	char aside[NAME_MAX + 1];
 	if (vp_move_aside_at(dirfd, name, aside, sizeof aside) == 0)
-		return vp_remove_tree_at(dirfd, aside);
+		return remove_tree_at(dirfd, aside, keep);
 	if (errno == ENOENT)
 		return 0;
-	return vp_remove_tree_at(dirfd, name); /* cannot rename: in place */
+	return remove_tree_at(dirfd, name, keep); /* cannot rename: in place */
+}
+
+int vp_discard_at(int dirfd, const char *name)
+{
+	return vp_discard_at_keep(dirfd, name, NULL);
 }
 
 void vp_sweep_aside_at(int dirfd)

@@ -112,7 +112,7 @@ void vp_password_hash_start(vp_hash_job *job, enum vp_hash_scheme scheme, const 
 	job->password = password;
 	job->out = out;
 	job->size = size;
-	job->threaded = pthread_create(&job->tid, NULL, hash_job_thread, job) == 0;
+	job->threaded = vp_thread_start(&job->tid, hash_job_thread, job, 0) == 0;
 	if (!job->threaded)
 		hash_job_do(job);
 }

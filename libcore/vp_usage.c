@@ -249,7 +249,7 @@ static void usage_lines(vp_domain_usage *out, const vp_domain_info *dom, int dir
 		parts[t] = (usage_part){ dom->dir, strlen(dom->dir), dirfd, flags, lines, lens, quotas, t, n,
 		                         threads, 0, 0, 0, 0, 0 };
 	for (size_t t = 1; t < threads; t++)
-		started[t] = pthread_create(&tid[t], NULL, usage_worker, &parts[t]) == 0;
+		started[t] = vp_thread_start(&tid[t], usage_worker, &parts[t], 0) == 0;
 	usage_worker(&parts[0]);
 	for (size_t t = 1; t < threads; t++) {
 		if (started[t])

@@ -897,8 +897,10 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	vp_domain_info dom;
 	vp_user_entry e;
 	vp_lock lock = { -1 };
+	vp_closer keep;
 	int rc, pfd = -1, txn = 0;
 
+	vp_closer_init(&keep);
 	vp_error_clear(err);
 	if (user && !user[0])
 		return vp_fail(err, VA_ILLEGAL_USERNAME, "empty");
@@ -989,7 +991,8 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 			also[nalso++] = &fl;
 		if (dc_staged)
 			also[nalso++] = &dc;
-		rc = vp_vpw_update_deferred(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, also, nalso, err);
+		rc = vp_vpw_update_deferred(cfg, &dom, VP_VPW_DEL, uname, NULL, 0, also, nalso, &keep,
+		                            err);
 	}
 	if (!s && rc != 0) {
 		if (fl_staged)
@@ -1005,16 +1008,22 @@ int vp_del_user(const vp_config *cfg, const char *user, const char *domain, vp_e
 	    free_list_stage(cfg, &dom, bucket, &fl, &fl_lock, &ignored) == 1)
 		fl_staged = 1; /* mysql: the hint stays a file */
 	if (fl_staged)
-		vp_atomic_commit_staged(&fl, &ignored);
+		vp_atomic_commit_staged_keep(&fl, &keep, &ignored);
 	vp_lock_release(&fl_lock);
 	if (dc_staged)
-		vp_atomic_commit_staged(&dc, &ignored);
+		vp_atomic_commit_staged_keep(&dc, &keep, &ignored);
+	/* Freeing the inodes of the replaced files and of the home costs more
+	 * than their renames and unlinks (vp_closer): they are held, and closed
+	 * by cfg->reaper after the call, or else on threads beside the rest. */
+	if (!cfg->reaper)
+		vp_closer_detach(&keep);
 	vp_fsync_dir(dom.dir);
 	if (pfd >= 0) {
-		vp_discard_at(pfd, uname);
+		vp_discard_at_keep(pfd, uname, &keep);
 		vp_sweep_aside_at(pfd); /* homes of deletes killed here before */
 	}
 out:
+	vp_closer_finish_to(&keep, cfg->reaper);
 	if (txn) {
 		vp_error keep = { 0, "" };
 		vp_store_rollback(s, &keep);

@@ -336,18 +336,18 @@ static int fail_change(vp_error *err, const vp_vpw_change *c, size_t *failed, in
 
 static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
                  size_t n, size_t *failed, int dirsync, vp_atomic *const *also, size_t nalso,
-                 vp_error *err);
+                 vp_closer *keep, vp_error *err);
 
 static int update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                   const char *name, const char *line, size_t linelen, int dirsync,
-                  vp_atomic *const *also, size_t nalso, vp_error *err)
+                  vp_atomic *const *also, size_t nalso, vp_closer *keep, vp_error *err)
 {
 	if (op == VP_VPW_REBUILD)
-		return merge(cfg, dom, NULL, 0, NULL, dirsync, also, nalso, err);
+		return merge(cfg, dom, NULL, 0, NULL, dirsync, also, nalso, keep, err);
 	if (!name || !name[0])
 		return vp_fail(err, VA_ILLEGAL_USERNAME, NULL);
 	vp_vpw_change c = { name, op, line, linelen, 0 };
-	int rc = merge(cfg, dom, &c, 1, NULL, dirsync, also, nalso, err);
+	int rc = merge(cfg, dom, &c, 1, NULL, dirsync, also, nalso, keep, err);
 	/* The single calls keep their historical messages (no name). */
 	if (rc == VA_USERNAME_EXISTS || rc == VA_USER_DOES_NOT_EXIST)
 		vp_fail(err, rc, NULL);
@@ -357,25 +357,26 @@ static int update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_o
 int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                   const char *name, const char *line, size_t linelen, vp_error *err)
 {
-	return update(cfg, dom, op, name, line, linelen, 1, NULL, 0, err);
+	return update(cfg, dom, op, name, line, linelen, 1, NULL, 0, NULL, err);
 }
 
 int vp_vpw_update_deferred(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                            const char *name, const char *line, size_t linelen,
-                           vp_atomic *const *also, size_t nalso, vp_error *err)
+                           vp_atomic *const *also, size_t nalso, vp_closer *keep,
+                           vp_error *err)
 {
-	return update(cfg, dom, op, name, line, linelen, 0, also, nalso, err);
+	return update(cfg, dom, op, name, line, linelen, 0, also, nalso, keep, err);
 }
 
 int vp_vpw_merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
                  size_t n, size_t *failed, vp_error *err)
 {
-	return merge(cfg, dom, ch, n, failed, 1, NULL, 0, err);
+	return merge(cfg, dom, ch, n, failed, 1, NULL, 0, NULL, err);
 }
 
 static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_change *ch,
                  size_t n, size_t *failed, int dirsync, vp_atomic *const *also, size_t nalso,
-                 vp_error *err)
+                 vp_closer *keep, vp_error *err)
 {
 	char txtpath[4096], cdbpath[4096];
 	int rc = 0, cdb_started = 0, txt_open = 0, cdb_open = 0, dfd = -1;
@@ -587,7 +588,9 @@ static int merge(const vp_config *cfg, const vp_domain_info *dom, const vp_vpw_c
 	 * leave a new vpasswd beside the old vpasswd.cdb, which lookups would
 	 * believe.  So the old cdb goes first: a crash now leaves no cdb, which
 	 * the next lookup rebuilds (under the lock) from whichever vpasswd is in
-	 * place. */
+	 * place.  (keep: the old files are freed later, beside the caller's work.) */
+	if (write_text)
+		vp_closer_hold(keep, dfd, "vpasswd.cdb");
 	if (write_text && unlinkat(dfd, "vpasswd.cdb", 0) != 0 && errno != ENOENT) {
 		rc = vp_fail_errno(err, VA_COULD_NOT_UPDATE_FILE, "cannot replace", cdbpath);
 		goto out;
@@ -628,8 +631,12 @@ out:
 		vp_atomic_abort(&j->txt);
 	if (cdb_open)
 		vp_atomic_abort(&j->cdbf);
-	if (j->rd.fd >= 0)
-		close(j->rd.fd);
+	if (j->rd.fd >= 0) {
+		if (rc == 0)
+			vp_closer_add(keep, j->rd.fd); /* the old vpasswd (closed now without keep) */
+		else
+			close(j->rd.fd);
+	}
 	explicit_bzero(j->line, sizeof j->line);
 	explicit_bzero(j->out, sizeof j->out);
 	free(j);

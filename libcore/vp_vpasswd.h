@@ -37,11 +37,14 @@ int vp_vpw_update(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_o
  * durable) to the caller: vp_fsync_dir(dom->dir) before it returns.  also:
  * up to VP_VPW_ALSO_MAX files the caller staged (vp_atomic_stage), fsynced
  * together with vpasswd and vpasswd.cdb (then marked synced); the caller
- * renames them (vp_atomic_commit_staged) or discards them. */
+ * renames them (vp_atomic_commit_staged) or discards them.  keep (or NULL):
+ * the old vpasswd and vpasswd.cdb are held there, freed when the caller
+ * finishes it (vp_closer_finish). */
 #define VP_VPW_ALSO_MAX 4
 int vp_vpw_update_deferred(const vp_config *cfg, const vp_domain_info *dom, enum vp_vpw_op op,
                            const char *name, const char *line, size_t linelen,
-                           vp_atomic *const *also, size_t nalso, vp_error *err);
+                           vp_atomic *const *also, size_t nalso, vp_closer *keep,
+                           vp_error *err);
 
 /* Many changes in one rewrite.  changes are sorted by name (strcmp) with
  * unique names; index is the caller's number for the change, reported in

@@ -175,6 +175,7 @@ typedef struct vp_config {
 	                             thread at a time (vp_store.h); ignored for cdb */
 	int valias;               /* mysql: aliases in table valias, not .qmail-<alias> files */
 	int sql_logging;          /* mysql: vp_auth_user_ex writes a vlog row per call */
+	struct vp_reaper *reaper; /* or NULL: where a delete's freed inodes are closed (vp_closer) */
 } vp_config;
 
 /* ---- errors (vp_error.c) ---- */
@@ -294,12 +295,52 @@ void vp_atomic_abort(vp_atomic *a);
  * abort discards a staged one. */
 int vp_atomic_stage(vp_atomic *a, uid_t uid, gid_t gid, int chown_it, vp_error *err);
 int vp_atomic_commit_staged(vp_atomic *a, vp_error *err);
+struct vp_closer;
+/* The same; the file it replaces is held in keep (may be NULL) and freed later. */
+int vp_atomic_commit_staged_keep(vp_atomic *a, struct vp_closer *keep, vp_error *err);
 void vp_writeback_start(int fd);  /* sync_file_range(SYNC_FILE_RANGE_WRITE), no wait */
+/* pthread_create with every signal blocked in the new thread (stack: its
+ * size, 0 for the default): a process-wide signal (PHP's SIGPROF timeout,
+ * pcntl's handlers) is then always taken by a thread of the caller's, never
+ * by one of libcore's helpers.  0, or pthread_create's error. */
+int vp_thread_start(void *tid, void *(*fn)(void *), void *arg, size_t stack);
 /* fsync of n files at once, from up to n threads: concurrent fsyncs share
  * the journal commit and the device cache flush that sequential ones pay
  * each.  0 when every one succeeded, else -1 with errno of the first failure
  * (*failed: its index). */
 int vp_fsync_all(const int *fds, size_t n, size_t *failed);
+/* Descriptors whose last close frees an inode: a file renamed over or
+ * unlinked, a removed directory.  On ext4 that freeing (blocks, bitmaps,
+ * the orphan list) costs ~0.1 ms each, so a delete holds such entries open
+ * (O_PATH, no side effects) while it unlinks them, and closes them on
+ * helper threads beside its remaining work; vp_closer_finish joins them, so
+ * nothing outlives the call.  Where a hold is impossible (full, no fd) the
+ * entry is simply freed at its unlink, as before. */
+#define VP_CLOSER_MAX 32
+#define VP_CLOSER_THREADS 3
+typedef struct vp_closer {
+	int fd[VP_CLOSER_MAX];
+	size_t n;
+	void *job[VP_CLOSER_THREADS]; /* running batches */
+	size_t njobs;
+} vp_closer;
+void vp_closer_init(vp_closer *c);
+void vp_closer_add(vp_closer *c, int fd);                    /* takes fd; NULL c: closed now */
+void vp_closer_hold(vp_closer *c, int dirfd, const char *name); /* before name's unlink */
+void vp_closer_detach(vp_closer *c);  /* what is held so far: closed on a thread from now */
+void vp_closer_finish(vp_closer *c);  /* the rest closed (half on a thread), all joined */
+/* A reaper: one thread that closes such descriptors after the call that
+ * handed them over has returned (cfg->reaper; the caller owns it, one per
+ * process or ZTS thread, and frees it at shutdown, which waits for it).  The
+ * entries are already gone from the tree and every write is durable; only
+ * the freeing of their inodes runs on.  A forked child never uses its
+ * parent's reaper thread (it closes in the call). */
+typedef struct vp_reaper vp_reaper;
+vp_reaper *vp_reaper_new(void);
+void vp_reaper_free(vp_reaper *r);    /* drains, then stops and joins its thread */
+void vp_reaper_drain(vp_reaper *r);   /* waits until everything handed over is closed */
+/* vp_closer_finish, handing what is held to r (NULL r: vp_closer_finish). */
+void vp_closer_finish_to(vp_closer *c, vp_reaper *r);
 /* Whole small file into malloc'd NUL-terminated buffer; 0 ok, -1 ENOENT, <-1 VA code. */
 int vp_read_file(const char *path, char **data, size_t *len, size_t max, vp_error *err);
 int vp_read_file_at(int dirfd, const char *path, char **data, size_t *len, size_t max,
@@ -321,6 +362,8 @@ int vp_move_aside_at(int dirfd, const char *name, char *aside, size_t size);
  * rename fails, the tree is removed in place).  0, or -1 with errno when
  * something is left. */
 int vp_discard_at(int dirfd, const char *name);
+/* The same, the removed entries held in keep (may be NULL) while they go. */
+int vp_discard_at_keep(int dirfd, const char *name, struct vp_closer *keep);
 /* Remove every ".deleted.*" entry of dirfd: what killed deletes left (best
  * effort; the caller holds the lock every delete there holds). */
 void vp_sweep_aside_at(int dirfd);

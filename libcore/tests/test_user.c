@@ -5,6 +5,7 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <dirent.h>
 #include <sys/wait.h>
 
 #include "vp_limits.h"
@@ -627,6 +628,95 @@ TEST(del_user_like_vdeluser)
 	CHECK(file_is(p, text)); /* the records stay */
 	CHECK(cdb_matches_vpasswd(dd));
 	free(before);
+	sandbox_free(&s);
+}
+
+static int open_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* A delete holds the inodes it frees (the replaced vpasswd, vpasswd.cdb and
+ * hints, the home's entries) and hands them to cfg->reaper, or closes them
+ * on threads before it returns: either way none is left open, the tree is
+ * as vdeluser leaves it, and a forked child, whose reaper thread is its
+ * parent's, closes them in the call. */
+TEST(del_user_frees_inodes_after_the_call)
+{
+	sandbox s;
+	char dd[2048], p[4096], name[64];
+	vp_error e;
+	sandbox_init(&s);
+	s.cfg.uid = 89;
+	s.cfg.gid = 89;
+	s.cfg.hash_scheme = VP_HASH_MD5;
+	vp_config with = s.cfg;
+	with.reaper = vp_reaper_new();
+	CHECK(with.reaper != NULL);
+	OK(vp_add_domain_ex(&s.cfg, "example.com", "Secret123", NULL, NULL, 0, E));
+	domain_dir(dd, sizeof dd, &s, "example.com");
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof name, "user%d", i);
+		OK(vp_add_user(&s.cfg, name, "example.com", "pw", "", 0, E));
+	}
+	/* a home with more entries than a call holds (VP_CLOSER_MAX) */
+	snprintf(p, sizeof p, "%s/user0/Maildir/cur", dd);
+	for (int i = 0; i < 3 * VP_CLOSER_MAX; i++) {
+		char f[4200];
+		snprintf(f, sizeof f, "%s/%d.msg:2,S", p, i);
+		write_text(f, "Subject: x\n\nx\n");
+	}
+	snprintf(p, sizeof p, "%s/.dir-control", dd);
+	char *dirc_before = slurp(p, NULL);
+	int fds = open_fds();
+	/* without a reaper: closed on threads, joined before the call returns */
+	OK(vp_del_user(&s.cfg, "user2", "example.com", E));
+	CHECK_EQ_INT(open_fds(), fds);
+	const char *who[] = { "user0", "user1", "user2" };
+	for (int i = 0; i < 2; i++)
+		OK(vp_del_user(&with, who[i], "example.com", E));
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s/%s", dd, who[i]);
+		CHECK(access(p, F_OK) != 0);
+	}
+	vp_reaper_drain(with.reaper);
+	CHECK_EQ_INT(open_fds(), fds);
+	snprintf(p, sizeof p, "%s/.dir-control", dd);
+	char *dirc_after = slurp(p, NULL);
+	CHECK(dirc_before && dirc_after && dirc_before[0] == '7' && dirc_after[0] == '4');
+	CHECK(cdb_matches_vpasswd(dd));
+	/* nothing aside is left in the domain directory */
+	DIR *d = opendir(dd);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		CHECK(strncmp(de->d_name, ".deleted.", 9) != 0 && strncmp(de->d_name, ".tmp.", 5) != 0);
+	if (d)
+		closedir(d);
+	/* a forked child: the reaper's thread is not there, it closes in the call */
+	pid_t pid = fork();
+	if (pid == 0) {
+		int before = open_fds();
+		int ok = vp_del_user(&with, "user3", "example.com", &e) == 0 && open_fds() == before;
+		vp_reaper_free(with.reaper);
+		_exit(ok ? 0 : 1);
+	}
+	int st = 0;
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	snprintf(p, sizeof p, "%s/user3", dd);
+	CHECK(access(p, F_OK) != 0);
+	/* freeing the reaper waits for what it holds */
+	OK(vp_del_user(&with, "user4", "example.com", E));
+	vp_reaper_free(with.reaper);
+	CHECK_EQ_INT(open_fds(), fds);
+	free(dirc_before);
+	free(dirc_after);
 	sandbox_free(&s);
 }
 
@@ -1340,6 +1430,7 @@ int main(void)
 	RUN(add_user_after_crashed_add);
 	RUN(add_user_dir_guard);
 	RUN(del_user_like_vdeluser);
+	RUN(del_user_frees_inodes_after_the_call);
 	RUN(del_user_catchall);
 	RUN(bigdir_like_vpopmail);
 	RUN(set_password_like_vpasswd);
