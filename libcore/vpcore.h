@@ -312,10 +312,10 @@ int vp_fsync_all(const int *fds, size_t n, size_t *failed);
 /* Descriptors whose last close frees an inode: a file renamed over or
  * unlinked, a removed directory.  On ext4 that freeing (blocks, bitmaps,
  * the orphan list) costs ~0.1 ms each, so a delete holds such entries open
- * (O_PATH, no side effects) while it unlinks them, and closes them on
- * helper threads beside its remaining work; vp_closer_finish joins them, so
- * nothing outlives the call.  Where a hold is impossible (full, no fd) the
- * entry is simply freed at its unlink, as before. */
+ * (O_PATH, no side effects) while it unlinks them, then hands them to a
+ * reaper (vp_closer_finish_to) or closes them on helper threads that
+ * vp_closer_finish joins before the call returns.  Where a hold is
+ * impossible (full, no fd) the entry is simply freed at its unlink. */
 #define VP_CLOSER_MAX 32
 #define VP_CLOSER_THREADS 3
 typedef struct vp_closer {
