@@ -44,9 +44,11 @@ version=$(mariadbd --version 2>/dev/null | sed -n 's/.*Ver \([^ ]*\).*/\1/p')
 template=${VP_MARIADB_TEMPLATE:-${TMPDIR:-/tmp}/vp-mariadb-template-$(id -u)-${version:-unknown}}
 
 # Server options shared by the template build and the test servers.
-server_opts() { # datadir socket pidfile errlog
+# tmpdir: the server's own (its internal temporary tables are files there; in
+# the shared /tmp one was once gone before the server removed it, failing a test).
+server_opts() { # datadir socket pidfile errlog tmpdir
 	echo --no-defaults --user=root --datadir="$1" --socket="$2" --pid-file="$3" \
-		--log-error="$4" --skip-networking --innodb-buffer-pool-size=32M \
+		--log-error="$4" --tmpdir="$5" --skip-networking --innodb-buffer-pool-size=32M \
 		--innodb-log-file-size=8M --open-files-limit=1024 \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
 }
@@ -86,7 +88,8 @@ build_template() {
 		--innodb-buffer-pool-size=32M --innodb-log-file-size=8M > "$work/install.log" 2>&1 ||
 		die "mariadb-install-db failed: see $work/install.log"
 	# shellcheck disable=SC2046  # server_opts prints separate words on purpose
-	mariadbd $(server_opts "$work/data" "$work/sock" "$work/pid" "$work/err.log") >/dev/null 2>&1 &
+	mkdir -p "$work/tmp"
+	mariadbd $(server_opts "$work/data" "$work/sock" "$work/pid" "$work/err.log" "$work/tmp") >/dev/null 2>&1 &
 	wait_up "$work/sock" "$work/err.log" $!
 	mariadb --no-defaults -S "$work/sock" -uroot <<-'SQL' || die "setting up the template failed"
 		CREATE DATABASE vpopmail;
@@ -113,8 +116,9 @@ start)
 		build_template
 		cp -a "$template/data" "$d/data"
 	fi
+	mkdir -p "$d/tmp"
 	# shellcheck disable=SC2046
-	mariadbd $(server_opts "$d/data" "$d/sock" "$d/pid" "$d/err.log") "$@" >/dev/null 2>&1 &
+	mariadbd $(server_opts "$d/data" "$d/sock" "$d/pid" "$d/err.log" "$d/tmp") "$@" >/dev/null 2>&1 &
 	server=$!
 	wait_up "$d/sock" "$d/err.log" $server
 	if [ -n "${VP_MARIADB_OWNER:-}" ]; then
