@@ -25,6 +25,12 @@
  * is refused (VA_UNSAFE_PATH) instead of followed, and a directory swapped
  * after we passed it no longer matters: we hold its descriptor.  A path
  * naming '.', '..' or an empty component is refused before any of that.
+ * Where the kernel has openat2 the same walk is one call (RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS: no symlink at any step, nothing leads out of the
+ * home even with a rename racing it), and the step-by-step walk runs only
+ * when that fails, to say exactly what is wrong: a home n levels down then
+ * costs 3 + n syscalls as root, 3 otherwise, instead of 1 + 3n (every
+ * login that records itself reaches one).
  * When running as root, a directory on the way (below the home, the target
  * included) that others may write is refused too: one writable by "other",
  * or by its group unless that group is root's (0) or the configured vchkpw
@@ -57,9 +63,30 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#endif
+#endif
+#ifndef RESOLVE_BENEATH
+#undef SYS_openat2 /* headers without struct open_how: the walk only */
+#endif
+/* valgrind 3.19 (Debian 12's) does not know openat2: it fails it with
+ * ENOSYS and prints a warning each time, which the phpt run under it would
+ * take for a leak report.  Under valgrind the walk alone runs. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define VP_ON_VALGRIND() RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef VP_ON_VALGRIND
+#define VP_ON_VALGRIND() 0
+#endif
 
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0
@@ -264,6 +291,69 @@ static int step_at(const vp_config *cfg, int dirfd, const char *name, const char
 	return fd;
 }
 
+/*
+ * The components of dir below the home (rel, len bytes: validated by the
+ * caller's rules first, see vp_dir_open) in one openat2 from rootfd, then,
+ * as root, each one's mode by fstatat (the target's by fstat): the same
+ * refusals as the walk's, found on the names the kernel just resolved.  An
+ * fd, or -1 for anything else (no openat2, a symlink, a refusal, ENOENT...):
+ * the walk then runs and says what is wrong.
+ */
+static int open_beneath(const vp_config *cfg, int rootfd, const char *rel, size_t len,
+                        int root_check)
+{
+#ifdef SYS_openat2
+	char path[4096];
+	if (len == 0 || len >= sizeof path || VP_ON_VALGRIND())
+		return -1;
+	memcpy(path, rel, len);
+	path[len] = '\0';
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+	if (fd < 0 || !root_check)
+		return fd;
+	struct stat st;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		int bad;
+		if (i < len) {
+			path[i] = '\0';
+			bad = fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode);
+			path[i] = '/';
+		} else {
+			bad = fstat(fd, &st) != 0;
+		}
+		if (bad || writable_by_others(cfg, &st)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+#else
+	(void)cfg, (void)rootfd, (void)rel, (void)len, (void)root_check;
+	return -1;
+#endif
+}
+
+/* Each component of dir[off, dlen): not empty, '.' or '..', at most NAME_MAX. */
+static int plain_components(const char *dir, size_t off, size_t dlen)
+{
+	for (size_t p = off; p < dlen;) {
+		const char *slash = memchr(dir + p, '/', dlen - p);
+		size_t n = slash ? (size_t)(slash - (dir + p)) : dlen - p;
+		const char *c = dir + p;
+		if (n == 0 || n > NAME_MAX || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		p += n + 1;
+	}
+	return 1;
+}
+
 int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err)
 {
 	if (!cfg || !cfg->vpopmail_dir || !cfg->qmail_dir || !dir)
@@ -291,6 +381,13 @@ int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err)
 	 * /var/qmail/control -> /etc/qmail), so there symlinks are followed. */
 	int in_qmail = root == cfg->qmail_dir;
 	int root_check = geteuid() == 0;
+	if (!in_qmail && off < dlen && plain_components(dir, off, dlen)) {
+		int sub = open_beneath(cfg, fd, dir + off, dlen - off, root_check);
+		if (sub >= 0) {
+			close(fd);
+			return sub;
+		}
+	}
 	for (size_t p = off; p < dlen;) {
 		const char *slash = memchr(dir + p, '/', dlen - p);
 		size_t n = slash ? (size_t)(slash - (dir + p)) : dlen - p;

@@ -9,6 +9,8 @@
  *     home and a Maildir, each pointing at the real data moved into a canary
  *     tree outside: every call leaves the canary byte for byte as it was;
  *     as root, a directory on the way that others may write is refused;
+ *     both again where the kernel refuses openat2 (seccomp, old kernels),
+ *     so that the step-by-step walk alone holds too;
  *  8. homes 200 and 5000 levels deep: del_user, a batch's delete and
  *     del_domain succeed, the tree is gone, the name can be added again;
  *  3. del_user racing logins that write lastauth, hundreds of rounds:
@@ -17,9 +19,16 @@
 #include "tree.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "fixture.h"
 
@@ -538,6 +547,34 @@ TEST(symlink_swaps_never_followed)
 		swap_case(i);
 }
 
+/* A symlink that stays inside the tree (alice's home -> bob's) is refused
+ * as one leading out is: every component is a real directory or nothing. */
+TEST(symlinks_inside_the_tree_refused_too)
+{
+	world w;
+	vp_error e;
+	vp_quota_usage q;
+	char home[4096], aside[4096], bob_la[4096];
+	world_init(&w);
+	snprintf(home, sizeof home, "%s/alice", w.ex);
+	snprintf(aside, sizeof aside, "%s/alice.aside", w.ex);
+	snprintf(bob_la, sizeof bob_la, "%s/bob/lastauth", w.ex);
+	struct stat before, after;
+	CHECK_EQ_INT(stat(bob_la, &before), 0);
+	CHECK_EQ_INT(rename(home, aside), 0);
+	CHECK_EQ_INT(symlink("bob", home), 0);
+	CHECK_EQ_INT(vp_auth_user_ex(w.c, "alice", "example.com", "pw-alice", VP_SERVICE_POP,
+	                             "198.51.100.9", NULL, &e), UNSAFE);
+	CHECK(strstr(e.msg, "is a symbolic link") != NULL);
+	CHECK_EQ_INT(vp_get_quota_usage(w.c, "alice", "example.com", &q, &e), UNSAFE);
+	CHECK_EQ_INT(vp_set_quota(w.c, "alice", "example.com", "2000000S", &e), UNSAFE);
+	/* bob's lastauth, where the link leads, was not written */
+	CHECK_EQ_INT(stat(bob_la, &after), 0);
+	CHECK_EQ_INT(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+	CHECK_EQ_INT(after.st_size, before.st_size);
+	world_free(&w);
+}
+
 /* As root, a directory on the way that others may write is refused; one
  * writable by our own group (or root's) is not. */
 TEST(writable_dirs_on_the_way_when_root)
@@ -594,6 +631,63 @@ TEST(writable_dirs_on_the_way_when_root)
 	}
 	printf("writable dirs: %zu modes checked as root\n", sizeof t / sizeof t[0]);
 	world_free(&w);
+}
+
+/* This process from now on: openat2 fails with ENOSYS, as on a kernel
+ * before 5.6 or under a container's seccomp profile.  0 when it does. */
+static int refuse_openat2(void)
+{
+#ifdef SYS_openat2
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = (unsigned short)(sizeof f / sizeof f[0]), .filter = f };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		return -1;
+	char how[24] = { 0 };
+	errno = 0;
+	return syscall(SYS_openat2, AT_FDCWD, "/", how, sizeof how) == -1 && errno == ENOSYS ? 0 : -1;
+#else
+	return 0;
+#endif
+}
+
+/* Homes are reached in one openat2 where the kernel has it; without it the
+ * walk alone must refuse and allow exactly the same. */
+TEST(without_openat2_the_walk_holds)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		if (refuse_openat2() != 0) {
+			fprintf(stderr, "    cannot refuse openat2 here\n");
+			_exit(2);
+		}
+		symlink_swaps_never_followed();
+		symlinks_inside_the_tree_refused_too();
+		writable_dirs_on_the_way_when_root();
+		world w;
+		world_init(&w);
+		vp_user_entry u;
+		vp_error e;
+		int rc = vp_auth_user_ex(w.c, "alice", "example.com", "pw-alice", VP_SERVICE_POP,
+		                         "192.0.2.1", &u, &e);
+		CHECK_EQ_INT(rc, 0);
+		OK(vp_add_user(w.c, "zed", "example.com", "pw-zed", NULL, 0, E));
+		OK(vp_del_user(w.c, "zed", "example.com", E));
+		world_free(&w);
+		fflush(NULL);
+		_exit(t_failed_checks ? 1 : 0);
+	}
+	int status = 0;
+	CHECK_EQ_INT(waitpid(pid, &status, 0), pid);
+	CHECK(WIFEXITED(status));
+	CHECK_EQ_INT(WEXITSTATUS(status), 0);
 }
 
 /* qmail's own tree is root's: a distribution's layout (Debian links
@@ -892,7 +986,9 @@ int main(void)
 	RUN(stored_dir_outside_the_tree);
 	RUN(stored_dir_through_dotdot);
 	RUN(symlink_swaps_never_followed);
+	RUN(symlinks_inside_the_tree_refused_too);
 	RUN(writable_dirs_on_the_way_when_root);
+	RUN(without_openat2_the_walk_holds);
 	RUN(qmail_dir_links_followed);
 	RUN(no_write_by_path);
 	RUN(deep_homes_are_removed);
