@@ -108,22 +108,21 @@ static uint64_t next(uint64_t *s)
 static void domain_key(const vp_domain_info *dom, uint64_t *k0, uint64_t *k1)
 {
 	struct {
-		uint64_t dev, ino, bsec, bnsec;
+		uint64_t dev, ino, birth_ns;
 	} id;
+	/* the directory as the lookup found it (no second statx per login) */
+	vp_dir_id d = dom->id;
+	if (d.ino == 0)
+		vp_dir_id_get(dom->dir, &d);
 	memset(&id, 0, sizeof id);
-	struct statx sx;
-	if (statx(AT_FDCWD, dom->dir, 0, STATX_INO | STATX_BTIME, &sx) == 0) {
-		id.dev = (uint64_t)sx.stx_dev_major << 32 | sx.stx_dev_minor;
-		id.ino = sx.stx_ino;
-		if (sx.stx_mask & STATX_BTIME) {
-			id.bsec = (uint64_t)sx.stx_btime.tv_sec;
-			id.bnsec = sx.stx_btime.tv_nsec;
-		}
-	}
+	id.dev = (uint64_t)d.dev;
+	id.ino = (uint64_t)d.ino;
+	id.birth_ns = (uint64_t)d.birth_ns;
 	/* fixed, arbitrary constants: the secret is in id */
 	*k0 = siphash(0x76706f706d61696cULL, 0x6465636f79206b30ULL, &id, sizeof id);
 	*k1 = siphash(0x76706f706d61696cULL, 0x6465636f79206b31ULL, &id, sizeof id);
 	explicit_bzero(&id, sizeof id);
+	explicit_bzero(&d, sizeof d);
 }
 
 #define WINDOW 256 /* slots read from one table at most */
