@@ -707,10 +707,14 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 	    (rc = vp_maildirsize_update(cfg, &dom, home, initq, err)) != 0)
 		goto out;
 
+	/* the lastauth row needs no hash: its round trip runs beside crypt */
+	snprintf(e->name, sizeof e->name, "%s", uname);
+	if (s && (rc = vp_store_lastauth_set(s, &dom, e, NULL, (long long)time(NULL), err)) != 0)
+		goto out;
+
 	hashing = 0;
 	if ((rc = vp_password_hash_finish(&hash, err)) != 0)
 		goto out;
-	snprintf(e->name, sizeof e->name, "%s", uname);
 	e->uid_flag = s ? vp_store_new_uid_flag(s, apop) : apop ? 2 : 1;
 	e->flags = 0;
 	snprintf(e->gecos, sizeof e->gecos, "%s", gecos[0] ? gecos : uname);
@@ -726,8 +730,7 @@ int vp_add_user(const vp_config *cfg, const char *user, const char *domain, cons
 		goto out;
 	}
 
-	if (s && ((rc = vp_store_user_add(s, &dom, e, err)) != 0 ||
-	          (rc = vp_store_lastauth_set(s, &dom, e, NULL, (long long)time(NULL), err)) != 0))
+	if (s && (rc = vp_store_user_add(s, &dom, e, err)) != 0)
 		goto out;
 	if (s) {
 		txn = 0;
