@@ -383,38 +383,64 @@ static double one_login(const char *user, const char *domain, enum logmode mode)
 	return t * 1e6;
 }
 
+/* same_user's lastauth timed a minute back (not timed): the next logged
+ * login from its address must set the time, not find it in this second. */
+static void age_lastauth(const char *path)
+{
+	struct timespec t[2] = { { time(NULL) - 60, 0 }, { time(NULL) - 60, 0 } };
+	if (utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW) != 0)
+		die("utimensat lastauth", NULL);
+}
+
 /*
  * The login costs of issue 17, call by call: crypt_r alone, an unlogged
- * login, a logged one from the address of the last login (user same_user)
- * and a logged one from a new address each time (new_user, so as not to
+ * login, two logged ones from the address of the last login (user
+ * same_user): again within the second of the one before (its lastauth
+ * already says this second: nothing is written), and the first of its
+ * second (the file's time set a minute back first, untimed: futimens), and
+ * a logged one from a new address each time (new_user, so as not to
  * change same_user's address), in a shuffled order in each of 151 rounds;
- * the medians of each kind.  A load burst then hits all four alike.
+ * the medians of each kind.  A load burst then hits all five alike.
  */
 #define LOGIN_ROUNDS 151
+#define LOGIN_KINDS 5
 static void login_costs(const char *same_user, const char *new_user, const char *domain,
-                        const char *hash, double out[4])
+                        const char *hash, double out[LOGIN_KINDS])
 {
-	static double v[4][LOGIN_ROUNDS];
+	static double v[LOGIN_KINDS][LOGIN_ROUNDS];
 	unsigned long long r = 17;
+	vp_user_entry u;
+	vp_error e;
+	char la[4096];
+	if (vp_get_user(&cfg, same_user, domain, &u, NULL, &e) != 1)
+		die("get_user", &e);
+	snprintf(la, sizeof la, "%s/lastauth", u.dir);
 	one_login(same_user, domain, LOGGED_SAME_IP); /* lastauth holds that address */
 	for (int i = 0; i < LOGIN_ROUNDS; i++) {
-		int order[4] = { 0, 1, 2, 3 };
-		for (int k = 3; k > 0; k--) {
+		int order[LOGIN_KINDS] = { 0, 1, 2, 3, 4 };
+		for (int k = LOGIN_KINDS - 1; k > 0; k--) {
 			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
 			int j = (int)((r >> 33) % (unsigned long long)(k + 1)), tmp = order[k];
 			order[k] = order[j];
 			order[j] = tmp;
 		}
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < LOGIN_KINDS; k++) {
 			switch (order[k]) {
 			case 0: v[0][i] = one_crypt("pw-bench2", hash); break;
 			case 1: v[1][i] = one_login(same_user, domain, UNLOGGED); break;
-			case 2: v[2][i] = one_login(same_user, domain, LOGGED_SAME_IP); break;
-			default: v[3][i] = one_login(new_user, domain, LOGGED_NEW_IP); break;
+			case 2:
+				one_login(same_user, domain, LOGGED_SAME_IP); /* this second's time */
+				v[2][i] = one_login(same_user, domain, LOGGED_SAME_IP);
+				break;
+			case 3:
+				age_lastauth(la);
+				v[3][i] = one_login(same_user, domain, LOGGED_SAME_IP);
+				break;
+			default: v[4][i] = one_login(new_user, domain, LOGGED_NEW_IP); break;
 			}
 		}
 	}
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < LOGIN_KINDS; k++)
 		out[k] = median(v[k], LOGIN_ROUNDS);
 }
 
@@ -567,15 +593,16 @@ int main(int argc, char **argv)
 		long m_phys = peak_kb(op_phys, &c, 0);
 		long m_aga = peak_kb(op_alias_all, &c, 0);
 
-		double lg[4], del, del_all, phys_del;
+		double lg[LOGIN_KINDS], del, del_all, phys_del;
 		login_costs("x000", "x001", domain, hash, lg);
 		del_costs(&c, &del, &del_all, &phys_del);
 		if (nlog < 8)
 			snprintf(logrows[nlog++], sizeof logrows[0],
-			         "| %ld | %.0f | %.0f [%.3f] | %.0f [%.3f] | %.0f [%.3f] | %.0f | %.0f [%.2f] "
-			         "| %.0f [%.2f] |",
+			         "| %ld | %.0f | %.0f [%.3f] | %.0f [%.3f] | %.0f [%.3f] | %.0f [%.3f] | %.0f "
+			         "| %.0f [%.2f] | %.0f [%.2f] |",
 			         n, lg[0], lg[1], lg[1] / lg[0], lg[2], lg[2] / lg[0], lg[3], lg[3] / lg[0],
-			         phys_del, del, del / phys_del, del_all, del_all / phys_del);
+			         lg[4], lg[4] / lg[0], phys_del, del, del / phys_del, del_all,
+			         del_all / phys_del);
 		printf("| %ld | %.1f | %.0f [%.2f] | %.0f [%.2f] | %.0f [%.2f] | %.0f [%.2f] | %.0f | %.0f "
 		       "| %.0f [%.3f] | %.0f [%.3f] | %.1f | %.0f [%.3f] | %.0f | %.0f |\n",
 		       n, fill_s, add, add / phys, del, del / phys_del, passwd, passwd / phys, quota,
@@ -599,16 +626,18 @@ int main(int argc, char **argv)
 	free(list);
 
 	printf("\nrecorded logins and del_user (issue 17). Logins: medians of %d rounds, each "
-	       "one call of crypt_r alone, an unlogged login (vp_auth_user_ex, auth_logging=0), a "
-	       "logged one from the address of the last login and a logged one from a new address "
-	       "(another user), in shuffled order; us [x crypt_r]. del_user: median of %d calls, "
+	       "one call of crypt_r alone, an unlogged login (vp_auth_user_ex, auth_logging=0), "
+	       "logged ones from the address of the last login, again within the second of the one "
+	       "before (nothing written) and the first in its second (lastauth's time set a minute "
+	       "back first, untimed: futimens), and a logged one from a new address (another user), "
+	       "in shuffled order; us [x crypt_r]. del_user: median of %d calls, "
 	       "each followed by one of the physical limit with fsync; us [x that limit]; "
 	       "\"+ freeing\": until the reaper has also closed the inodes the call freed "
 	       "(%s):\n\n",
 	       LOGIN_ROUNDS, reps, cfg.reaper ? "vp_reaper" : "--no-reaper: closed in the call");
-	printf("| users | crypt_r | unlogged | logged, same IP | logged, new IP | phys fsync "
-	       "| del_user | del_user + freeing |\n");
-	printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("| users | crypt_r | unlogged | logged, same IP, same second | logged, same IP "
+	       "| logged, new IP | phys fsync | del_user | del_user + freeing |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int i = 0; i < nlog; i++)
 		printf("%s\n", logrows[i]);
 

@@ -98,7 +98,8 @@ static const struct {
  * <home>/lastauth = text, in the home open as dfd, best effort.
  *
  * Most logins come from the address of the last one: then the content is
- * already right and only the time (the mtime readers take) is set, with
+ * already right and only the time (the mtime readers take) is set (unless
+ * it already says this second), with
  * futimens on the file itself, opened without following a symlink and only
  * when it is a plain 0600 file of the domain with one link (the rewrite
  * below fixes anything else).  Its content is never touched, so a reader
@@ -127,7 +128,10 @@ static void lastauth_at(const vp_config *cfg, const vp_domain_info *dom, int dfd
 		           st.st_size == (off_t)len && len < sizeof old &&
 		           pread(fd, old, sizeof old, 0) == (ssize_t)len && memcmp(old, text, len) == 0;
 		const struct timespec t[2] = { { 0, UTIME_OMIT }, { 0, UTIME_NOW } };
-		if (same && futimens(fd, t) == 0) {
+		/* Its readers (vuserinfo, qmailadmin, vdeloldusers, user_info) take
+		 * the mtime in whole seconds: one already in this second stays, as
+		 * when a client opens several connections at once. */
+		if (same && (st.st_mtim.tv_sec == time(NULL) || futimens(fd, t) == 0)) {
 			close(fd);
 			return;
 		}

@@ -141,6 +141,25 @@ TEST(lastauth_same_address_sets_only_the_time)
 	CHECK(b.st_mtime > 1600000000);           /* the time of this login */
 	CHECK_EQ_INT(b.st_mode & 07777, 0600);
 
+	/* a time already in this second stays as it is (readers take seconds);
+	 * one of the second before moves */
+	for (int tries = 0; tries < 3; tries++) {
+		time_t now = time(NULL);
+		struct timespec t[2] = { { now, 0 }, { now, 0 } };
+		CHECK_EQ_INT(utimensat(AT_FDCWD, la, t, 0), 0);
+		CHECK_EQ_INT(login(&s.cfg, "192.0.2.7"), 0);
+		struct stat same_second = st_of(la);
+		if (time(NULL) != now)
+			continue; /* the second turned meanwhile: again */
+		CHECK(same_second.st_mtim.tv_sec == now && same_second.st_mtim.tv_nsec == 0);
+		t[0].tv_sec = t[1].tv_sec = now - 1;
+		CHECK_EQ_INT(utimensat(AT_FDCWD, la, t, 0), 0);
+		CHECK_EQ_INT(login(&s.cfg, "192.0.2.7"), 0);
+		CHECK(st_of(la).st_mtim.tv_sec >= now);
+		CHECK(content_is(la, "192.0.2.7"));
+		break;
+	}
+
 	CHECK_EQ_INT(login(&s.cfg, "2001:db8::1"), 0);
 	struct stat c = st_of(la);
 	CHECK(content_is(la, "2001:db8::1"));
