@@ -339,15 +339,25 @@ static int open_beneath(const vp_config *cfg, int rootfd, const char *rel, size_
 #endif
 }
 
-/* Each component of dir[off, dlen): not empty, '.' or '..', at most NAME_MAX. */
+/* The length of dir's component that starts at p (up to '/' or dlen). */
+static size_t component_len(const char *dir, size_t p, size_t dlen)
+{
+	const char *slash = memchr(dir + p, '/', dlen - p);
+	return slash ? (size_t)(slash - (dir + p)) : dlen - p;
+}
+
+/* A component no walk may take: empty, '.' or '..'. */
+static int dot_or_empty(const char *c, size_t n)
+{
+	return n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.');
+}
+
+/* Each component of dir[off, dlen) is one the walk takes (at most NAME_MAX). */
 static int plain_components(const char *dir, size_t off, size_t dlen)
 {
 	for (size_t p = off; p < dlen;) {
-		const char *slash = memchr(dir + p, '/', dlen - p);
-		size_t n = slash ? (size_t)(slash - (dir + p)) : dlen - p;
-		const char *c = dir + p;
-		if (n == 0 || n > NAME_MAX || (n == 1 && c[0] == '.') ||
-		    (n == 2 && c[0] == '.' && c[1] == '.'))
+		size_t n = component_len(dir, p, dlen);
+		if (dot_or_empty(dir + p, n) || n > NAME_MAX)
 			return 0;
 		p += n + 1;
 	}
@@ -389,10 +399,9 @@ int vp_dir_open(const vp_config *cfg, const char *dir, vp_error *err)
 		}
 	}
 	for (size_t p = off; p < dlen;) {
-		const char *slash = memchr(dir + p, '/', dlen - p);
-		size_t n = slash ? (size_t)(slash - (dir + p)) : dlen - p;
+		size_t n = component_len(dir, p, dlen);
 		const char *c = dir + p;
-		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+		if (dot_or_empty(c, n)) {
 			close(fd);
 			return vp_fail(err, VA_UNSAFE_PATH, "%s names '.', '..' or an empty component", dir);
 		}
