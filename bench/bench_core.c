@@ -4,6 +4,7 @@
  *
  *   bench_core <sandbox> [--sizes=1000,10000,50000,100000] [--reps=11]
  *              [--scheme=sha512|md5] [--batch=10000] [--no-homes]
+ *              [--login-rounds=151]
  *
  * For each size N a domain n<N>.bench is made by vp_add_domain_ex and filled
  * to N users synthetically (the vpasswd, vpasswd.cdb, .dir-control and homes
@@ -46,7 +47,7 @@ double physlimit_once(const char *src, const char *outdir, int do_fsync);
 
 static vp_config cfg;
 static int use_reaper = 1;
-static int reps = 11, homes = 1, keep = 0;
+static int reps = 11, homes = 1, keep = 0, login_rounds = 151;
 
 static double now(void)
 {
@@ -399,15 +400,16 @@ static void age_lastauth(const char *path)
  * already says this second: nothing is written), and the first of its
  * second (the file's time set a minute back first, untimed: futimens), and
  * a logged one from a new address each time (new_user, so as not to
- * change same_user's address), in a shuffled order in each of 151 rounds;
+ * change same_user's address), in a shuffled order in each of login_rounds
+ * (--login-rounds, 151 by default);
  * the medians of each kind.  A load burst then hits all five alike.
  */
-#define LOGIN_ROUNDS 151
+#define LOGIN_ROUNDS_MAX 2001
 #define LOGIN_KINDS 5
 static void login_costs(const char *same_user, const char *new_user, const char *domain,
                         const char *hash, double out[LOGIN_KINDS])
 {
-	static double v[LOGIN_KINDS][LOGIN_ROUNDS];
+	static double v[LOGIN_KINDS][LOGIN_ROUNDS_MAX];
 	unsigned long long r = 17;
 	vp_user_entry u;
 	vp_error e;
@@ -416,7 +418,7 @@ static void login_costs(const char *same_user, const char *new_user, const char 
 		die("get_user", &e);
 	snprintf(la, sizeof la, "%s/lastauth", u.dir);
 	one_login(same_user, domain, LOGGED_SAME_IP); /* lastauth holds that address */
-	for (int i = 0; i < LOGIN_ROUNDS; i++) {
+	for (int i = 0; i < login_rounds; i++) {
 		int order[LOGIN_KINDS] = { 0, 1, 2, 3, 4 };
 		for (int k = LOGIN_KINDS - 1; k > 0; k--) {
 			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -441,7 +443,7 @@ static void login_costs(const char *same_user, const char *new_user, const char 
 		}
 	}
 	for (int k = 0; k < LOGIN_KINDS; k++)
-		out[k] = median(v[k], LOGIN_ROUNDS);
+		out[k] = median(v[k], login_rounds);
 }
 
 /* del_user k and the physical limit, one after the other, reps times: the
@@ -492,7 +494,7 @@ int main(int argc, char **argv)
 	long batch_n = 10000, batch_final = 50000;
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_core <sandbox> [--sizes=..] [--reps=11] [--scheme=sha512|md5] "
-		                "[--batch=10000] [--batch-final=50000] [--no-homes] [--no-reaper]\n");
+		                "[--batch=10000] [--batch-final=50000] [--no-homes] [--no-reaper] [--login-rounds=151]\n");
 		return 2;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -500,6 +502,8 @@ int main(int argc, char **argv)
 			sizes = argv[i] + 8;
 		else if (strncmp(argv[i], "--reps=", 7) == 0)
 			reps = atoi(argv[i] + 7);
+		else if (strncmp(argv[i], "--login-rounds=", 15) == 0)
+			login_rounds = atoi(argv[i] + 15);
 		else if (strncmp(argv[i], "--scheme=", 9) == 0)
 			scheme = argv[i] + 9;
 		else if (strncmp(argv[i], "--batch=", 8) == 0)
@@ -515,6 +519,8 @@ int main(int argc, char **argv)
 	}
 	if (reps < 3 || reps > 500)
 		reps = 11;
+	if (login_rounds < 3 || login_rounds > LOGIN_ROUNDS_MAX)
+		login_rounds = 151;
 	static char vp[4096], qm[4096];
 	snprintf(vp, sizeof vp, "%s/vpopmail", argv[1]);
 	snprintf(qm, sizeof qm, "%s/qmail", argv[1]);
@@ -634,7 +640,7 @@ int main(int argc, char **argv)
 	       "each followed by one of the physical limit with fsync; us [x that limit]; "
 	       "\"+ freeing\": until the reaper has also closed the inodes the call freed "
 	       "(%s):\n\n",
-	       LOGIN_ROUNDS, reps, cfg.reaper ? "vp_reaper" : "--no-reaper: closed in the call");
+	       login_rounds, reps, cfg.reaper ? "vp_reaper" : "--no-reaper: closed in the call");
 	printf("| users | crypt_r | unlogged | logged, same IP, same second | logged, same IP "
 	       "| logged, new IP | phys fsync | del_user | del_user + freeing |\n");
 	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
