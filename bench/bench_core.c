@@ -47,7 +47,9 @@ double physlimit_once(const char *src, const char *outdir, int do_fsync);
 
 static vp_config cfg;
 static int use_reaper = 1;
-static int reps = 11, homes = 1, keep = 0, login_rounds = 151;
+#define LOGIN_ROUNDS_DEFAULT 151
+#define LOGIN_ROUNDS_MAX 2001
+static int reps = 11, homes = 1, keep = 0, login_rounds = LOGIN_ROUNDS_DEFAULT;
 
 static double now(void)
 {
@@ -404,7 +406,6 @@ static void age_lastauth(const char *path)
  * (--login-rounds, 151 by default);
  * the medians of each kind.  A load burst then hits all five alike.
  */
-#define LOGIN_ROUNDS_MAX 2001
 #define LOGIN_KINDS 5
 static void login_costs(const char *same_user, const char *new_user, const char *domain,
                         const char *hash, double out[LOGIN_KINDS])
@@ -520,7 +521,7 @@ int main(int argc, char **argv)
 	if (reps < 3 || reps > 500)
 		reps = 11;
 	if (login_rounds < 3 || login_rounds > LOGIN_ROUNDS_MAX)
-		login_rounds = 151;
+		login_rounds = LOGIN_ROUNDS_DEFAULT;
 	static char vp[4096], qm[4096];
 	snprintf(vp, sizeof vp, "%s/vpopmail", argv[1]);
 	snprintf(qm, sizeof qm, "%s/qmail", argv[1]);
