@@ -347,9 +347,19 @@ typedef struct mstate {
 
 /* ---- errors ---- */
 
+/* ER_SERVER_SHUTDOWN: a clean shutdown kills the statement it finds running
+ * and closes the connection, so it is a lost connection too. */
 static int conn_lost(unsigned int e)
 {
-	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == ER_CONNECTION_KILLED;
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == ER_CONNECTION_KILLED ||
+	       e == ER_SERVER_SHUTDOWN;
+}
+
+/* The statement may have been applied before the answer was lost (or before
+ * the shutdown's kill reached it): only an idempotent one is sent again. */
+static int outcome_unknown(unsigned int e)
+{
+	return e == CR_SERVER_LOST || e == ER_SERVER_SHUTDOWN;
 }
 
 static void drop_conn(mstate *st)
@@ -675,7 +685,7 @@ static int query(mstate *st, const char *sql, int retry_ok, vp_error *err)
 		if (conn_lost(e)) {
 			int was_txn = st->in_txn;
 			drop_conn(st);
-			if (!was_txn && attempt == 0 && (retry_ok || e != CR_SERVER_LOST))
+			if (!was_txn && attempt == 0 && (retry_ok || !outcome_unknown(e)))
 				continue;
 			return sql_fail(st, e, "connection lost", VA_NO_AUTH_CONNECTION, err, "query");
 		}
@@ -825,7 +835,7 @@ static int run(mstate *st, int id, const char *sql, const bparam *p, int np, int
 		if (conn_lost(e)) {
 			int was_txn = st->in_txn;
 			drop_conn(st);
-			if (!was_txn && attempt == 0 && ((flags & RUN_IDEMPOTENT) || e != CR_SERVER_LOST))
+			if (!was_txn && attempt == 0 && ((flags & RUN_IDEMPOTENT) || !outcome_unknown(e)))
 				continue;
 			return sql_fail(st, e, "connection lost", VA_NO_AUTH_CONNECTION, err, "execute");
 		}
