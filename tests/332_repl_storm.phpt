@@ -15,6 +15,7 @@ vpopmail.password_scheme=md5
 --FILE--
 <?php
 require __DIR__ . '/repl.inc';
+vp_log_attempts('332_repl_storm');
 $root = vp_sandbox('vp-332');
 $db = vp_root('vp-332-db');
 vp_r_start($db);

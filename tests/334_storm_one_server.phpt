@@ -15,6 +15,7 @@ vpopmail.password_scheme=md5
 --FILE--
 <?php
 require __DIR__ . '/repl.inc';
+vp_log_attempts('334_storm_one_server');
 $root = vp_sandbox('vp-334');
 $db = vp_root('vp-334-db');
 vp_r_start($db);
